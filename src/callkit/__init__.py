@@ -1,0 +1,113 @@
+"""callkit: research funding calls as data with behaviour.
+
+Calls come from plugins, found through the entry point group ``callkit.calls``::
+
+    import callkit
+
+    call = callkit.get_call("intpart-2022")
+    review = call.review(callkit.read_applications("faculty-list.csv"))
+    print(review.ok, review.to_dict())
+
+Importing ``callkit`` loads no plugin and none of the optional heavy libraries.
+"""
+
+from callkit._application import Application
+from callkit._call import Call
+from callkit._convert import (
+    configure_converter,
+    load_call,
+    make_converter,
+    structure_call,
+    unstructure_call,
+)
+from callkit._errors import (
+    CallkitError,
+    CallNotFoundError,
+    DefinitionError,
+    InputError,
+    InputProblem,
+    PluginError,
+)
+from callkit._finding import Finding, Severity
+from callkit._money import Money
+from callkit._policy import InstitutionPolicy, Note, Quota
+from callkit._provenance import Citation, Provenance, Source
+from callkit._readers import ApplicationFile, read_application_file, read_applications
+from callkit._registry import (
+    ENTRY_POINT_GROUP,
+    Registry,
+    clear_cache,
+    get_call,
+    list_calls,
+)
+from callkit._report import ApplicationReport, QuotaReport, Review
+from callkit._rules import (
+    AmountRule,
+    ComponentsRule,
+    CostRule,
+    CountryGroup,
+    DurationRule,
+    InstitutionRule,
+    OwnShareRule,
+    PartnerCountryRule,
+    RequiredFieldsRule,
+    Rule,
+    SchemeRule,
+    Term,
+)
+from callkit._text import Text
+from callkit._timeline import Milestone, MilestoneKind, Timeline
+from callkit._version import __version__
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "AmountRule",
+    "Application",
+    "ApplicationFile",
+    "ApplicationReport",
+    "Call",
+    "CallNotFoundError",
+    "CallkitError",
+    "Citation",
+    "ComponentsRule",
+    "CostRule",
+    "CountryGroup",
+    "DefinitionError",
+    "DurationRule",
+    "Finding",
+    "InputError",
+    "InputProblem",
+    "InstitutionPolicy",
+    "InstitutionRule",
+    "Milestone",
+    "MilestoneKind",
+    "Money",
+    "Note",
+    "OwnShareRule",
+    "PartnerCountryRule",
+    "PluginError",
+    "Provenance",
+    "Quota",
+    "QuotaReport",
+    "Registry",
+    "RequiredFieldsRule",
+    "Review",
+    "Rule",
+    "SchemeRule",
+    "Severity",
+    "Source",
+    "Term",
+    "Text",
+    "Timeline",
+    "__version__",
+    "clear_cache",
+    "configure_converter",
+    "get_call",
+    "list_calls",
+    "load_call",
+    "make_converter",
+    "read_application_file",
+    "read_applications",
+    "structure_call",
+    "unstructure_call",
+]

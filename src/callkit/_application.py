@@ -1,0 +1,67 @@
+"""An application, as a research office lists it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)  # type: ignore[call-overload]
+
+
+@attrs.frozen(kw_only=True)
+class Application:
+    """One application to a call.
+
+    Only ``title`` and ``institution`` are required; a rule whose data is absent reports
+    that it was not assessed. Countries are ISO 3166 alpha-2 codes; amounts are in
+    ``currency`` (the call's currency when ``None``). ``requested_total`` may be given, or is
+    derived from ``requested_per_year`` and ``duration_years``. ``own_share`` is the
+    applicant's own share of the project budget over the whole project. ``costs`` are the
+    codes of the cost categories the application asks to cover. ``extra`` keeps every
+    column callkit does not know, so that nothing read is lost. ``source`` says where the
+    application was read (``file:row``).
+    """
+
+    title: str
+    institution: str
+    theme: str | None = None
+    applicant: str | None = None
+    institution_type: str | None = None
+    institution_country: str | None = None
+    faculty: str | None = None
+    department: str | None = None
+    qualifying_scheme: str | None = None
+    qualifying_project: str | None = None
+    partner_countries: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    partner_institutions: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    requested_per_year: Decimal | None = None
+    requested_total: Decimal | None = None
+    duration_years: Decimal | None = None
+    own_share: Decimal | None = None
+    currency: str | None = None
+    research: bool | None = None
+    education: bool | None = None
+    costs: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
+    rank: int | None = None
+    extra: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    source: str | None = None
+
+    @property
+    def total_requested(self) -> Decimal | None:
+        """The amount requested over the whole project, given or derived; ``None`` if unknown."""
+        if self.requested_total is not None:
+            return self.requested_total
+        if self.requested_per_year is not None and self.duration_years is not None:
+            return self.requested_per_year * self.duration_years
+        return None
+
+
+FIELDS: tuple[str, ...] = tuple(
+    a.name for a in attrs.fields(Application) if a.name not in {"extra", "source"}
+)
+"""The names of the fields an input file may give, in the order reports list them."""

@@ -1,0 +1,359 @@
+"""A funding call: who funds it, its sources, timeline, rules and institution policies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import attrs
+import pendulum
+
+from callkit._countries import normalise_name
+from callkit._finding import Finding, Severity
+from callkit._policy import InstitutionPolicy, Note
+from callkit._provenance import Citation, Provenance, Source
+from callkit._report import ApplicationReport, QuotaReport, Review
+from callkit._rules import AnyRule, RuleCheck, RuleContext
+from callkit._text import Text
+from callkit._timeline import Milestone, MilestoneKind, Timeline
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from callkit._application import Application
+    from callkit._errors import InputProblem
+
+INPUT_RULE = "input"
+"""The rule id of findings about input that could not be read."""
+
+QUOTA_RULE = "quota"
+"""The rule id of findings about an institution's quota and ranks."""
+
+
+def _provenances(call: Call) -> Iterator[tuple[str, Provenance]]:
+    """Every provenance of *call* with the place it stands, for validation."""
+    for i, m in enumerate(call.milestones):
+        yield f"milestones[{i}]", m.provenance
+    for i, n in enumerate(call.notes):
+        yield f"notes[{i}]", n.provenance
+    for where, rule in _rules_with_place(call):
+        yield where, rule.provenance
+        for attribute in ("types", "schemes", "groups", "components", "eligible", "ineligible"):
+            for j, item in enumerate(getattr(rule, attribute, ())):
+                if item.provenance is not None:
+                    yield f"{where}.{attribute}[{j}]", item.provenance
+        for j, item in enumerate(getattr(rule, "fields", ())):
+            if item.provenance is not None:
+                yield f"{where}.fields[{j}]", item.provenance
+    for i, p in enumerate(call.policies):
+        yield f"policies[{i}]", p.provenance
+        if p.quota is not None:
+            yield f"policies[{i}].quota", p.quota.provenance
+            if p.quota.ranking is not None:
+                yield f"policies[{i}].quota.ranking", p.quota.ranking
+        for j, m in enumerate(p.milestones):
+            yield f"policies[{i}].milestones[{j}]", m.provenance
+        for j, n in enumerate(p.notes):
+            yield f"policies[{i}].notes[{j}]", n.provenance
+
+
+def _rules_with_place(call: Call) -> Iterator[tuple[str, AnyRule]]:
+    for i, rule in enumerate(call.rules):
+        yield f"rules[{i}]", rule
+    for i, policy in enumerate(call.policies):
+        for j, rule in enumerate(policy.rules):
+            yield f"policies[{i}].rules[{j}]", rule
+
+
+@attrs.frozen(kw_only=True)
+class Call:
+    """A funding call, as in force from ``effective`` on.
+
+    ``sources`` lists the documents the definition cites; every rule, milestone, note and
+    policy names one of them. ``milestones`` are the funder's; each policy in ``policies``
+    adds an institution's own. ``rules`` apply to every application, and a policy's rules to
+    that institution's applications only.
+    """
+
+    id: str
+    title: Text
+    programme: Text
+    funder: Text
+    administrators: tuple[Text, ...] = ()
+    currency: str
+    effective: dt.date
+    sources: tuple[Source, ...]
+    milestones: tuple[Milestone, ...] = ()
+    rules: tuple[AnyRule, ...] = ()
+    policies: tuple[InstitutionPolicy, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """Check what no single field can: sources cited, ids unique, a timed deadline."""
+        problems: list[str] = []
+        keys = [s.key for s in self.sources]
+        for key, count in Counter(keys).items():
+            if count > 1:
+                problems.append(f"sources: the key {key!r} is used {count} times")
+        known = set(keys)
+        problems.extend(
+            f"{where}.provenance.source: {p.source!r} is not one of the sources "
+            f"({', '.join(sorted(known))})"
+            for where, p in _provenances(self)
+            if p.source not in known
+        )
+        for i, rule in enumerate(self.rules):
+            if sum(1 for r in self.rules if r.id == rule.id) > 1:
+                problems.append(f"rules[{i}].id: {rule.id!r} is used by more than one rule")
+        for i, m in enumerate(self.milestones):
+            if m.kind is MilestoneKind.DEADLINE and m.time is None:
+                problems.append(
+                    f"milestones[{i}]: a funder deadline needs a time and a zone, not a date alone"
+                )
+        names: dict[str, str] = {}
+        for i, policy in enumerate(self.policies):
+            for name in policy.all_names:
+                other = names.setdefault(normalise_name(name), policy.institution)
+                if other != policy.institution:
+                    problems.append(
+                        f"policies[{i}].names: {name!r} is also a name of {other}",
+                    )
+        if not any(m.kind is MilestoneKind.DEADLINE for m in self.milestones):
+            problems.append("milestones: a call needs a funder deadline (kind 'deadline')")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    # -- time -------------------------------------------------------------------------
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The funder's milestones and every institution's, in time order."""
+        milestones = list(self.milestones)
+        for policy in self.policies:
+            milestones.extend(
+                attrs.evolve(m, institution=policy.institution) for m in policy.milestones
+            )
+        return Timeline(tuple(milestones))
+
+    @property
+    def deadline(self) -> pendulum.DateTime:
+        """The funder's application deadline, an aware datetime in the call's zone."""
+        at = self.timeline.of_kind(MilestoneKind.DEADLINE)[0].at
+        assert isinstance(at, pendulum.DateTime)  # noqa: S101  (ensured by validation)
+        return at
+
+    # -- lookups ----------------------------------------------------------------------
+
+    def source(self, key: str) -> Source:
+        """The source cited as *key*."""
+        for source in self.sources:
+            if source.key == key:
+                return source
+        raise KeyError(key)
+
+    def cite(self, provenance: Provenance) -> Citation:
+        """Resolve *provenance* against this call's sources."""
+        return Citation.of(provenance, self.source(provenance.source))
+
+    def rule(self, rule_id: str) -> AnyRule:
+        """The call-wide rule *rule_id*; raises ``KeyError`` if there is none."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def policy_for(self, institution: str) -> InstitutionPolicy | None:
+        """The policy of the institution that goes by *institution*, if the call has one."""
+        return self._policies_by_name.get(normalise_name(institution))
+
+    @cached_property
+    def _policies_by_name(self) -> dict[str, InstitutionPolicy]:
+        return {
+            normalise_name(name): policy
+            for policy in self.policies
+            for name in policy.all_names
+        }
+
+    # -- checks -----------------------------------------------------------------------
+
+    @cached_property
+    def _compiled(self) -> tuple[tuple[tuple[str, RuleCheck], ...], dict[str, tuple]]:  # type: ignore[type-arg]
+        context = RuleContext(self.currency, {s.key: s for s in self.sources})
+        general = tuple((r.id, r.compile(context)) for r in self.rules)
+        per_policy = {
+            p.institution: tuple((r.id, r.compile(context)) for r in p.rules)
+            for p in self.policies
+        }
+        return general, per_policy
+
+    def check(self, application: Application) -> ApplicationReport:
+        """Check one application against every rule that applies to it."""
+        general, per_policy = self._compiled
+        policy = self.policy_for(application.institution)
+        checks = general + per_policy[policy.institution] if policy else general
+        findings: list[Finding] = []
+        passed: list[str] = []
+        for rule_id, check in checks:
+            found = check(application, policy)
+            if found:
+                findings.extend(found)
+            elif rule_id not in passed:
+                passed.append(rule_id)
+        failed = {f.rule for f in findings}
+        return ApplicationReport(
+            application=application,
+            findings=tuple(findings),
+            passed=tuple(r for r in passed if r not in failed),
+            institution=policy.institution if policy else None,
+        )
+
+    def review(
+        self,
+        applications: Iterable[Application],
+        problems: Iterable[InputProblem] = (),
+    ) -> Review:
+        """Check a batch of applications, and each institution's quota across the batch.
+
+        *problems* are input problems of rows that were read only in part: each appears as
+        an ``input`` error finding on the application read from that row, so that every row
+        is reported.
+        """
+        by_source: dict[str, list[InputProblem]] = defaultdict(list)
+        for problem in problems:
+            by_source[problem.location].append(problem)
+        reports = []
+        for application in applications:
+            report = self.check(application)
+            unread = by_source.get(application.source or "")
+            if unread:
+                report = attrs.evolve(
+                    report,
+                    findings=tuple(_input_finding(p) for p in unread) + report.findings,
+                )
+            reports.append(report)
+        reports, quotas = self._quotas(reports)
+        return Review(call=self.id, applications=tuple(reports), quotas=quotas)
+
+    def _quotas(
+        self, reports: list[ApplicationReport]
+    ) -> tuple[list[ApplicationReport], tuple[QuotaReport, ...]]:
+        quotas: list[QuotaReport] = []
+        extra: dict[int, list[Finding]] = defaultdict(list)
+        for policy in self.policies:
+            if policy.quota is None:
+                continue
+            quota = policy.quota
+            mine = [i for i, r in enumerate(reports) if r.institution == policy.institution]
+            by_faculty = Counter(reports[i].application.faculty for i in mine)
+            count = len(mine)
+            findings: list[Finding] = []
+            ranking_required = quota.ranking is not None and count > quota.limit
+            if count > quota.limit:
+                findings.append(
+                    Finding(
+                        rule=QUOTA_RULE,
+                        severity=Severity.ERROR,
+                        message=_over_quota_message(policy, count, quota.limit, by_faculty,
+                                                    ranking=ranking_required),
+                        source=self.cite(quota.provenance),
+                        field=None,
+                        value=str(count),
+                        limit=f"at most {quota.limit}",
+                    )
+                )
+            for i, finding in self._rank_findings(policy, [reports[i] for i in mine], mine,
+                                                  ranking_required=ranking_required):
+                extra[i].append(finding)
+            quotas.append(
+                QuotaReport(
+                    institution=policy.institution,
+                    limit=quota.limit,
+                    applications=tuple(reports[i].source or "" for i in mine),
+                    by_faculty=dict(sorted(by_faculty.items(), key=lambda kv: kv[0] or "")),
+                    ranking_required=ranking_required,
+                    findings=tuple(findings),
+                )
+            )
+        updated = [
+            attrs.evolve(
+                r,
+                findings=r.findings + tuple(extra[i]),
+                passed=tuple(p for p in r.passed if p != QUOTA_RULE),
+            )
+            if i in extra
+            else r
+            for i, r in enumerate(reports)
+        ]
+        return updated, tuple(quotas)
+
+    def _rank_findings(
+        self,
+        policy: InstitutionPolicy,
+        reports: list[ApplicationReport],
+        positions: list[int],
+        *,
+        ranking_required: bool,
+    ) -> Iterator[tuple[int, Finding]]:
+        assert policy.quota is not None  # noqa: S101
+        citation = self.cite(policy.quota.ranking or policy.quota.provenance)
+        seen: dict[tuple[str | None, int], list[int]] = defaultdict(list)
+        for position, report in zip(positions, reports, strict=True):
+            rank = report.application.rank
+            if rank is not None:
+                seen[(report.application.faculty, rank)].append(position)
+            elif ranking_required:
+                yield position, Finding(
+                    rule=QUOTA_RULE,
+                    severity=Severity.WARNING,
+                    message=f"{policy.institution} is over its quota, so its faculties must "
+                    "rank their applications; this application has no rank",
+                    source=citation,
+                    field="rank",
+                )
+        for (faculty, rank), holders in seen.items():
+            if len(holders) < 2:  # noqa: PLR2004
+                continue
+            where = f"faculty {faculty}" if faculty else "applications without a faculty"
+            for position in holders:
+                yield position, Finding(
+                    rule=QUOTA_RULE,
+                    severity=Severity.ERROR,
+                    message=f"rank {rank} is given to {len(holders)} applications of {where}; "
+                    "ranks must be unique within a faculty",
+                    source=citation,
+                    field="rank",
+                    value=str(rank),
+                )
+
+
+def _over_quota_message(
+    policy: InstitutionPolicy,
+    count: int,
+    limit: int,
+    by_faculty: Counter[str | None],
+    *,
+    ranking: bool,
+) -> str:
+    faculties = ", ".join(
+        f"{faculty or '(no faculty)'} {n}"
+        for faculty, n in sorted(by_faculty.items(), key=lambda kv: kv[0] or "")
+    )
+    message = (
+        f"{policy.name.en} ({policy.institution}) has {count} applications and may send at "
+        f"most {limit}: {count - limit} over the quota."
+    )
+    if ranking:
+        message += " The faculties must rank their applications in order of priority."
+    return f"{message} By faculty: {faculties}."
+
+
+def _input_finding(problem: InputProblem) -> Finding:
+    return Finding(
+        rule=INPUT_RULE,
+        severity=Severity.ERROR,
+        message=f"could not be read: {problem.message}",
+        source=None,
+        field=problem.field,
+    )

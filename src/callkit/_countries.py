@@ -1,0 +1,95 @@
+"""Countries: ISO 3166 codes and their names in English and Norwegian Bokmål.
+
+Names come from CLDR through ``babel``, which is imported the first time a country is read
+or named, never when ``callkit`` is imported.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from callkit._text import Language
+
+# CLDR region codes that are not countries: unknown region, EU, euro area, UN, outlying
+# Oceania and the pseudo-locales.
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+
+# Common English names CLDR keeps only as variants; each maps to one country.
+_ALIASES = {
+    "united states of america": "US",
+    "usa": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "republic of korea": "KR",
+    "russian federation": "RU",
+    "people's republic of china": "CN",
+    "prc": "CN",
+}
+
+_SPACED_HYPHEN = re.compile(r"\s*-\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_name(text: str) -> str:
+    """Fold case, accents and spacing so that "Sør- Afrika" matches "Sør-Afrika"."""
+    text = _SPACED_HYPHEN.sub("-", text.strip())
+    text = _SPACES.sub(" ", text)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _names(lang: Language) -> dict[str, str]:
+    from babel import Locale  # noqa: PLC0415  (babel's data loads only when needed)
+
+    territories: dict[str, str] = Locale.parse(lang).territories
+    return {
+        code: name
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES  # noqa: PLR2004
+    }
+
+
+@cache
+def _index() -> dict[str, str]:
+    from babel.core import get_global  # noqa: PLC0415
+
+    index: dict[str, str] = {}
+    for code, targets in get_global("territory_aliases").items():
+        if len(code) == 3 and code.isalpha() and len(targets) == 1:  # noqa: PLR2004
+            index[code.casefold()] = targets[0]
+    index.update(_ALIASES)
+    for lang in ("en", "nb"):
+        for code, name in _names(lang).items():
+            index[normalise_name(name)] = code
+    for code in _names("en"):
+        index[code.casefold()] = code
+    return index
+
+
+def is_country(code: str) -> bool:
+    """Whether *code* is an ISO 3166 alpha-2 code of a country CLDR names."""
+    return code in _names("en")
+
+
+def country_code(text: str) -> str | None:
+    """The alpha-2 code for an alpha-2 or alpha-3 code or an English or Norwegian name."""
+    return _index().get(normalise_name(text))
+
+
+def country_name(code: str, lang: Language = "en") -> str:
+    """The name of the country *code* in *lang*, or the code itself if CLDR lacks it."""
+    return _names(lang).get(code, code)
+
+
+def nearest_countries(text: str, n: int = 3) -> list[str]:
+    """The country names nearest to *text*, for a helpful error."""
+    import difflib  # noqa: PLC0415
+
+    wanted = normalise_name(text)
+    names = {normalise_name(v): v for lang in ("en", "nb") for v in _names(lang).values()}
+    return [names[m] for m in difflib.get_close_matches(wanted, names, n=n, cutoff=0.6)]

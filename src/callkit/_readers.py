@@ -1,0 +1,392 @@
+"""Reading applications from CSV and JSON files.
+
+A reader never stops at the first problem: it reads every row it can, records every cell
+it cannot read (file, row and field), and keeps the rest of that row, so that a report can
+show every row of the input.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from callkit._application import FIELDS, Application
+from callkit._countries import country_code, nearest_countries, normalise_name
+from callkit._errors import InputError, InputProblem
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+LIST_SEPARATOR = ";"
+"""What separates the items of a list in one CSV cell."""
+
+_YES = frozenset({"yes", "y", "true", "1", "ja", "j", "x"})
+_NO = frozenset({"no", "n", "false", "0", "nei"})
+
+# Headings that name a field in other words: the UiB faculty list's Norwegian headings
+# and common English ones. Matched without regard to case, accents or spacing.
+_HEADINGS: dict[str, str] = {
+    "tittel": "title",
+    "tittel pa prosjekt": "title",
+    "prosjekttittel": "title",
+    "project title": "title",
+    "tema": "theme",
+    "tema for soknaden": "theme",
+    "soker": "applicant",
+    "uib-soker": "applicant",
+    "institusjon": "institution",
+    "sokerinstitusjon": "institution",
+    "institusjonstype": "institution_type",
+    "institution type": "institution_type",
+    "institusjonens land": "institution_country",
+    "fakultet": "faculty",
+    "institutt": "department",
+    "uib-sokers institutt": "department",
+    "ordning": "qualifying_scheme",
+    "kvalifiserende ordning": "qualifying_scheme",
+    "kvalifiserende prosjekt": "qualifying_project",
+    "kvalifiserende lopende finansiering": "qualifying_project",
+    "land": "partner_countries",
+    "partnerland": "partner_countries",
+    "partner countries": "partner_countries",
+    "partnerinstitusjon": "partner_institutions",
+    "partnerinstitusjoner": "partner_institutions",
+    "hovedpartnerinstitusjon": "partner_institutions",
+    "partner institutions": "partner_institutions",
+    "belop per ar": "requested_per_year",
+    "omsokt belop per ar": "requested_per_year",
+    "samlet belop": "requested_total",
+    "varighet": "duration_years",
+    "varighet (ar)": "duration_years",
+    "egenandel": "own_share",
+    "valuta": "currency",
+    "forskning": "research",
+    "utdanning": "education",
+    "kostnader": "costs",
+    "rangering": "rank",
+    "prioritet": "rank",
+}
+
+
+def field_for_heading(heading: str) -> str | None:
+    """The application field a column heading names, or ``None`` if it names none."""
+    key = normalise_name(heading).replace("\u00f8", "o").replace("\u00e6", "ae")
+    snake = re.sub(r"[\s\-]+", "_", key)
+    if snake in FIELDS:
+        return snake
+    return _HEADINGS.get(key)
+
+
+class _CellError(ValueError):
+    """A cell that cannot be read; the reader adds file, row and field."""
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool | dict | list):
+        raise _CellError(f"expected text, got {json.dumps(value)[:40]}")
+    text = str(value).strip()
+    return text or None
+
+
+def _items(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        parts = [_text(v) for v in value]
+    elif isinstance(value, str):
+        parts = [p.strip() for p in value.split(LIST_SEPARATOR)]
+    else:
+        raise _CellError(f"expected a list or text separated by '{LIST_SEPARATOR}'")
+    return tuple(p for p in parts if p)
+
+
+_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009_']")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _number(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _CellError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = _GROUPING.sub("", value)
+        if not text:
+            return None
+        if not _NUMBER.fullmatch(text):
+            raise _CellError(f"{value!r} is not a number")
+        number = Decimal(text.replace(",", "."))
+    else:
+        raise _CellError(f"expected a number, got {type(value).__name__}")
+    if not number.is_finite() or number < 0:
+        raise _CellError(f"{value!r} is not a non-negative number")
+    return number
+
+
+def _whole(value: object) -> int | None:
+    number = _number(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value() or number < 1:
+        raise _CellError(f"{value!r} is not a whole number of 1 or more")
+    return int(number)
+
+
+def _yes_no(value: object) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise _CellError(f"{value!r} is neither yes nor no (yes/no, true/false, ja/nei)")
+
+
+def _country(text: str) -> str:
+    code = country_code(text)
+    if code is None:
+        hint = nearest_countries(text)
+        message = f"unknown country {text!r}"
+        if hint:
+            message += "; did you mean " + " or ".join(hint) + "?"
+        raise _CellError(message)
+    return code
+
+
+def _one_country(value: object) -> str | None:
+    text = _text(value)
+    return None if text is None else _country(text)
+
+
+def _countries(value: object) -> tuple[str, ...]:
+    return tuple(_country(item) for item in _items(value))
+
+
+def _currency(value: object) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if not re.fullmatch(r"[A-Za-z]{3}", text):
+        raise _CellError(f"{text!r} is not a currency code such as NOK or EUR")
+    return text.upper()
+
+
+_PARSERS: dict[str, Callable[[object], Any]] = {
+    "partner_countries": _countries,
+    "partner_institutions": _items,
+    "costs": _items,
+    "institution_country": _one_country,
+    "requested_per_year": _number,
+    "requested_total": _number,
+    "duration_years": _number,
+    "own_share": _number,
+    "currency": _currency,
+    "research": _yes_no,
+    "education": _yes_no,
+    "rank": _whole,
+}
+_REQUIRED = ("title", "institution")
+
+
+@attrs.frozen
+class ApplicationFile:
+    """What was read from one file: applications, problems and warnings.
+
+    Every row appears in ``applications``, also a row with problems (with what could be
+    read of it); ``problems`` says what could not be read, and ``warnings`` what was read
+    but may not be what was meant (such as an unknown column, kept in ``extra``).
+    """
+
+    path: str
+    applications: tuple[Application, ...]
+    problems: tuple[InputProblem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def raise_for_problems(self) -> None:
+        """Raise :class:`InputError` listing every problem, if there is any."""
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def _build(
+    path: str,
+    row: int,
+    cells: Iterable[tuple[str, object]],
+    problems: list[InputProblem],
+) -> Application:
+    values: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    for field, raw in cells:
+        if field not in FIELDS:
+            if raw not in (None, ""):
+                extra[field] = raw if isinstance(raw, str) else json.dumps(raw)
+            continue
+        parse = _PARSERS.get(field, _text)
+        try:
+            value = parse(raw)
+        except _CellError as error:
+            problems.append(InputProblem(path, row, field, str(error)))
+            continue
+        if value is not None and value != ():
+            values[field] = value
+    for field in _REQUIRED:
+        if field not in values and not any(
+            p.row == row and p.field == field for p in problems
+        ):
+            problems.append(InputProblem(path, row, field, f"the {field} is missing"))
+    values.setdefault("title", "")
+    values.setdefault("institution", "")
+    return Application(**values, extra=extra, source=f"{path}:{row}")
+
+
+def _columns(
+    path: str, headings: list[str], problems: list[InputProblem], warnings: list[str]
+) -> list[str]:
+    columns: list[str] = []
+    seen: dict[str, str] = {}
+    for heading in headings:
+        field = field_for_heading(heading) if heading.strip() else None
+        if field is None:
+            name = heading.strip() or f"column {len(columns) + 1}"
+            if heading.strip():
+                warnings.append(f"{path}: unknown column {heading!r}, kept as extra data")
+            columns.append(name)
+            continue
+        if field in seen:
+            problems.append(
+                InputProblem(path, 1, field, f"the columns {seen[field]!r} and {heading!r} "
+                             f"both give the {field}")
+            )
+        seen[field] = heading
+        columns.append(field)
+    for field in _REQUIRED:
+        if field not in seen:
+            problems.append(
+                InputProblem(path, 1, field, f"there is no {field!r} column in the header row")
+            )
+    return columns
+
+
+def read_csv(path: str | Path) -> ApplicationFile:
+    """Read a CSV file: UTF-8 (a byte-order mark is allowed), a header row, one row each."""
+    name = str(path)
+    text = _read_text(name)
+    problems: list[InputProblem] = []
+    warnings: list[str] = []
+    try:
+        rows = list(csv.reader(text.splitlines(keepends=True)))
+    except csv.Error as error:
+        raise InputError([InputProblem(name, None, None, f"not valid CSV: {error}")]) from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError([InputProblem(name, 1, None, "the file has no header row")])
+    columns = _columns(name, rows[0], problems, warnings)
+    applications = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(columns):
+            problems.append(
+                InputProblem(name, number, None, f"the row has {len(cells)} cells but the "
+                             f"header has {len(columns)}; the extra cells are ignored")
+            )
+        applications.append(
+            _build(name, number, zip(columns, cells, strict=False), problems)
+        )
+    return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
+
+
+def read_json(path: str | Path) -> ApplicationFile:
+    """Read a JSON file holding a list of objects, one per application."""
+    name = str(path)
+    try:
+        data = json.loads(_read_text(name))
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [InputProblem(name, None, None, f"not valid JSON: {error.msg} at line "
+                          f"{error.lineno}, column {error.colno}")]
+        ) from None
+    except RecursionError:
+        raise InputError([InputProblem(name, None, None, "JSON nested too deeply")]) from None
+    if not isinstance(data, list):
+        raise InputError(
+            [InputProblem(name, None, None, "expected a list of applications (a JSON array)")]
+        )
+    problems: list[InputProblem] = []
+    warnings: list[str] = []
+    unknown: set[str] = set()
+    applications = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            problems.append(InputProblem(name, number, None, "expected an object"))
+            applications.append(Application(title="", institution="", source=f"{name}:{number}"))
+            continue
+        cells = []
+        for key, value in item.items():
+            field = field_for_heading(str(key))
+            if field is None:
+                unknown.add(str(key))
+            cells.append((field or str(key), value))
+        applications.append(_build(name, number, cells, problems))
+    warnings.extend(f"{name}: unknown key {k!r}, kept as extra data" for k in sorted(unknown))
+    return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
+
+
+def _read_text(name: str) -> str:
+    try:
+        data = Path(name).read_bytes()
+    except FileNotFoundError:
+        raise InputError([InputProblem(name, None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise InputError([InputProblem(name, None, None, "is a folder, not a file")]) from None
+    except OSError as error:
+        raise InputError(
+            [InputProblem(name, None, None, f"cannot be read: {error.strerror or error}")]
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [InputProblem(name, None, None, f"is not UTF-8 text (byte {error.start + 1})")]
+        ) from None
+
+
+READERS: dict[str, Callable[[str | Path], ApplicationFile]] = {
+    ".csv": read_csv,
+    ".json": read_json,
+}
+"""The readers by file extension."""
+
+
+def read_application_file(path: str | Path) -> ApplicationFile:
+    """Read every row of *path* (CSV or JSON, by its extension), recording each problem."""
+    suffix = Path(path).suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        kind = f"{suffix} files" if suffix else "a file without an extension"
+        raise InputError(
+            [InputProblem(str(path), None, None, f"cannot read {kind}; use one of {known}")]
+        )
+    return reader(path)
+
+
+def read_applications(path: str | Path) -> list[Application]:
+    """Read the applications in *path*; raises :class:`InputError` naming every problem."""
+    result = read_application_file(path)
+    result.raise_for_problems()
+    return list(result.applications)

@@ -1,0 +1,168 @@
+"""Reports: the findings for each application and the state of each quota."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from callkit._application import Application
+from callkit._finding import Finding, Severity
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    """A finding as plain data, as the JSON output gives it."""
+    citation = finding.source
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "field": finding.field,
+        "value": finding.value,
+        "limit": finding.limit,
+        "source": None
+        if citation is None
+        else {
+            "source": citation.source,
+            "url": citation.url,
+            "quote": citation.quote,
+            "gloss": citation.gloss,
+            "note": citation.note,
+        },
+    }
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationReport:
+    """The findings for one application.
+
+    ``passed`` lists the ids of the rules the application satisfies; ``findings`` holds
+    every rule it breaks, every warning and every rule that could not be assessed.
+    ``institution`` is the short name of the institution policy the application fell
+    under, if any.
+    """
+
+    application: Application
+    findings: tuple[Finding, ...]
+    passed: tuple[str, ...] = ()
+    institution: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether no finding is an error."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def source(self) -> str | None:
+        """Where the application was read, as ``file:row``."""
+        return self.application.source
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that make the application fail."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data, as the JSON output gives it."""
+        return {
+            "source": self.source,
+            "title": self.application.title,
+            "institution": self.application.institution,
+            "policy": self.institution,
+            "ok": self.ok,
+            "findings": [finding_to_dict(f) for f in self.findings],
+            "passed": list(self.passed),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class QuotaReport:
+    """How many applications an institution sends, against its quota.
+
+    ``applications`` lists the sources of the applications counted, in input order, and
+    ``by_faculty`` their count per faculty (``None`` for those without one).
+    """
+
+    institution: str
+    limit: int
+    applications: tuple[str, ...]
+    by_faculty: dict[str | None, int] = attrs.field(eq=False, hash=False)
+    ranking_required: bool
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """The number of applications counted."""
+        return len(self.applications)
+
+    @property
+    def exceeded(self) -> bool:
+        """Whether the institution sends more applications than its quota allows."""
+        return self.count > self.limit
+
+    @property
+    def over_by(self) -> int:
+        """How many applications over the quota (0 when within it)."""
+        return max(0, self.count - self.limit)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the quota is kept."""
+        return not self.exceeded
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data, as the JSON output gives it."""
+        return {
+            "institution": self.institution,
+            "limit": self.limit,
+            "count": self.count,
+            "exceeded": self.exceeded,
+            "over_by": self.over_by,
+            "ranking_required": self.ranking_required,
+            "by_faculty": [
+                {"faculty": faculty, "count": count} for faculty, count in self.by_faculty.items()
+            ],
+            "applications": list(self.applications),
+            "findings": [finding_to_dict(f) for f in self.findings],
+        }
+
+
+@attrs.frozen(kw_only=True)
+class Review:
+    """A batch of applications checked against one call: ``call.review(applications)``."""
+
+    call: str
+    applications: tuple[ApplicationReport, ...]
+    quotas: tuple[QuotaReport, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no application has an error finding and no quota is exceeded."""
+        return all(a.ok for a in self.applications) and all(q.ok for q in self.quotas)
+
+    def summary(self) -> dict[str, int]:
+        """Counts: applications, those that pass and fail, findings by severity, quotas over."""
+        counts = {str(s): 0 for s in Severity}
+        for report in self.applications:
+            for finding in report.findings:
+                counts[str(finding.severity)] += 1
+        passing = sum(1 for a in self.applications if a.ok)
+        return {
+            "applications": len(self.applications),
+            "ok": passing,
+            "failed": len(self.applications) - passing,
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "info": counts["info"],
+            "quotas_exceeded": sum(1 for q in self.quotas if q.exceeded),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data: exactly what ``callkit check --format json`` prints."""
+        return {
+            "call": self.call,
+            "ok": self.ok,
+            "summary": self.summary(),
+            "applications": [a.to_dict() for a in self.applications],
+            "quotas": [q.to_dict() for q in self.quotas],
+        }
