@@ -31,40 +31,68 @@ INPUT_RULE = "input"
 QUOTA_RULE = "quota"
 """The rule id of findings about an institution's quota and ranks."""
 
-
-def _provenances(call: Call) -> Iterator[tuple[str, Provenance]]:
-    """Every provenance of *call* with the place it stands, for validation."""
-    for i, m in enumerate(call.milestones):
-        yield f"milestones[{i}]", m.provenance
-    for i, n in enumerate(call.notes):
-        yield f"notes[{i}]", n.provenance
-    for where, rule in _rules_with_place(call):
-        yield where, rule.provenance
-        for attribute in ("types", "schemes", "groups", "components", "eligible", "ineligible"):
-            for j, item in enumerate(getattr(rule, attribute, ())):
-                if item.provenance is not None:
-                    yield f"{where}.{attribute}[{j}]", item.provenance
-        for j, item in enumerate(getattr(rule, "fields", ())):
-            if item.provenance is not None:
-                yield f"{where}.fields[{j}]", item.provenance
-    for i, p in enumerate(call.policies):
-        yield f"policies[{i}]", p.provenance
-        if p.quota is not None:
-            yield f"policies[{i}].quota", p.quota.provenance
-            if p.quota.ranking is not None:
-                yield f"policies[{i}].quota.ranking", p.quota.ranking
-        for j, m in enumerate(p.milestones):
-            yield f"policies[{i}].milestones[{j}]", m.provenance
-        for j, n in enumerate(p.notes):
-            yield f"policies[{i}].notes[{j}]", n.provenance
+_Checks = tuple[tuple[str, RuleCheck], ...]
 
 
-def _rules_with_place(call: Call) -> Iterator[tuple[str, AnyRule]]:
-    for i, rule in enumerate(call.rules):
-        yield f"rules[{i}]", rule
+def provenances(obj: object, path: str = "") -> Iterator[tuple[str, Provenance]]:
+    """Every provenance within *obj* (an attrs instance), with its key path."""
+    if isinstance(obj, Provenance):
+        yield path, obj
+    elif isinstance(obj, tuple):
+        for i, item in enumerate(obj):
+            yield from provenances(item, f"{path}[{i}]")
+    elif attrs.has(cls := type(obj)):
+        for field in attrs.fields(cls):
+            value = getattr(obj, field.name)
+            if value is not None and not isinstance(value, str | int):
+                yield from provenances(value, f"{path}.{field.name}" if path else field.name)
+
+
+def _source_problems(call: Call) -> list[str]:
+    keys = [s.key for s in call.sources]
+    problems = [
+        f"sources: the key {key!r} is used {count} times"
+        for key, count in Counter(keys).items()
+        if count > 1
+    ]
+    known = ", ".join(sorted(set(keys)))
+    problems.extend(
+        f"{where}.source: {p.source!r} is not one of the sources ({known})"
+        for where, p in provenances(call)
+        if p.source not in keys
+    )
+    return problems
+
+
+def _rule_problems(call: Call) -> list[str]:
+    ids = Counter(r.id for r in call.rules)
+    return [
+        f"rules[{i}].id: {rule.id!r} is used by more than one rule"
+        for i, rule in enumerate(call.rules)
+        if ids[rule.id] > 1
+    ]
+
+
+def _milestone_problems(call: Call) -> list[str]:
+    problems = [
+        f"milestones[{i}]: a funder deadline needs a time and a zone, not a date alone"
+        for i, m in enumerate(call.milestones)
+        if m.kind is MilestoneKind.DEADLINE and m.time is None
+    ]
+    if not any(m.kind is MilestoneKind.DEADLINE for m in call.milestones):
+        problems.append("milestones: a call needs a funder deadline (kind 'deadline')")
+    return problems
+
+
+def _policy_problems(call: Call) -> list[str]:
+    problems = []
+    owners: dict[str, str] = {}
     for i, policy in enumerate(call.policies):
-        for j, rule in enumerate(policy.rules):
-            yield f"policies[{i}].rules[{j}]", rule
+        for name in policy.all_names:
+            owner = owners.setdefault(normalise_name(name), policy.institution)
+            if owner != policy.institution:
+                problems.append(f"policies[{i}].names: {name!r} is also a name of {owner}")
+    return problems
 
 
 @attrs.frozen(kw_only=True)
@@ -92,36 +120,12 @@ class Call:
 
     def __attrs_post_init__(self) -> None:
         """Check what no single field can: sources cited, ids unique, a timed deadline."""
-        problems: list[str] = []
-        keys = [s.key for s in self.sources]
-        for key, count in Counter(keys).items():
-            if count > 1:
-                problems.append(f"sources: the key {key!r} is used {count} times")
-        known = set(keys)
-        problems.extend(
-            f"{where}.provenance.source: {p.source!r} is not one of the sources "
-            f"({', '.join(sorted(known))})"
-            for where, p in _provenances(self)
-            if p.source not in known
-        )
-        for i, rule in enumerate(self.rules):
-            if sum(1 for r in self.rules if r.id == rule.id) > 1:
-                problems.append(f"rules[{i}].id: {rule.id!r} is used by more than one rule")
-        for i, m in enumerate(self.milestones):
-            if m.kind is MilestoneKind.DEADLINE and m.time is None:
-                problems.append(
-                    f"milestones[{i}]: a funder deadline needs a time and a zone, not a date alone"
-                )
-        names: dict[str, str] = {}
-        for i, policy in enumerate(self.policies):
-            for name in policy.all_names:
-                other = names.setdefault(normalise_name(name), policy.institution)
-                if other != policy.institution:
-                    problems.append(
-                        f"policies[{i}].names: {name!r} is also a name of {other}",
-                    )
-        if not any(m.kind is MilestoneKind.DEADLINE for m in self.milestones):
-            problems.append("milestones: a call needs a funder deadline (kind 'deadline')")
+        problems = [
+            *_source_problems(self),
+            *_rule_problems(self),
+            *_milestone_problems(self),
+            *_policy_problems(self),
+        ]
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -171,20 +175,17 @@ class Call:
     @cached_property
     def _policies_by_name(self) -> dict[str, InstitutionPolicy]:
         return {
-            normalise_name(name): policy
-            for policy in self.policies
-            for name in policy.all_names
+            normalise_name(name): policy for policy in self.policies for name in policy.all_names
         }
 
     # -- checks -----------------------------------------------------------------------
 
     @cached_property
-    def _compiled(self) -> tuple[tuple[tuple[str, RuleCheck], ...], dict[str, tuple]]:  # type: ignore[type-arg]
+    def _compiled(self) -> tuple[_Checks, dict[str, _Checks]]:
         context = RuleContext(self.currency, {s.key: s for s in self.sources})
         general = tuple((r.id, r.compile(context)) for r in self.rules)
         per_policy = {
-            p.institution: tuple((r.id, r.compile(context)) for r in p.rules)
-            for p in self.policies
+            p.institution: tuple((r.id, r.compile(context)) for r in p.rules) for p in self.policies
         }
         return general, per_policy
 
@@ -255,16 +256,18 @@ class Call:
                     Finding(
                         rule=QUOTA_RULE,
                         severity=Severity.ERROR,
-                        message=_over_quota_message(policy, count, quota.limit, by_faculty,
-                                                    ranking=ranking_required),
+                        message=_over_quota_message(
+                            policy, count, quota.limit, by_faculty, ranking=ranking_required
+                        ),
                         source=self.cite(quota.provenance),
                         field=None,
                         value=str(count),
                         limit=f"at most {quota.limit}",
                     )
                 )
-            for i, finding in self._rank_findings(policy, [reports[i] for i in mine], mine,
-                                                  ranking_required=ranking_required):
+            for i, finding in self._rank_findings(
+                policy, [reports[i] for i in mine], mine, ranking_required=ranking_required
+            ):
                 extra[i].append(finding)
             quotas.append(
                 QuotaReport(
@@ -304,27 +307,33 @@ class Call:
             if rank is not None:
                 seen[(report.application.faculty, rank)].append(position)
             elif ranking_required:
-                yield position, Finding(
-                    rule=QUOTA_RULE,
-                    severity=Severity.WARNING,
-                    message=f"{policy.institution} is over its quota, so its faculties must "
-                    "rank their applications; this application has no rank",
-                    source=citation,
-                    field="rank",
+                yield (
+                    position,
+                    Finding(
+                        rule=QUOTA_RULE,
+                        severity=Severity.WARNING,
+                        message=f"{policy.institution} is over its quota, so its faculties must "
+                        "rank their applications; this application has no rank",
+                        source=citation,
+                        field="rank",
+                    ),
                 )
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue
             where = f"faculty {faculty}" if faculty else "applications without a faculty"
             for position in holders:
-                yield position, Finding(
-                    rule=QUOTA_RULE,
-                    severity=Severity.ERROR,
-                    message=f"rank {rank} is given to {len(holders)} applications of {where}; "
-                    "ranks must be unique within a faculty",
-                    source=citation,
-                    field="rank",
-                    value=str(rank),
+                yield (
+                    position,
+                    Finding(
+                        rule=QUOTA_RULE,
+                        severity=Severity.ERROR,
+                        message=f"rank {rank} is given to {len(holders)} applications of {where}; "
+                        "ranks must be unique within a faculty",
+                        source=citation,
+                        field="rank",
+                        value=str(rank),
+                    ),
                 )
 
 

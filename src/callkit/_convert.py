@@ -101,7 +101,12 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-def structure_call(data: Any, *, origin: str = "<data>", converter: cattrs.Converter | None = None) -> Call:  # noqa: ANN401, E501
+def structure_call(
+    data: Any,  # noqa: ANN401  (plain data of any shape; the converter checks it)
+    *,
+    origin: str = "<data>",
+    converter: cattrs.Converter | None = None,
+) -> Call:
     """Build a :class:`~callkit.Call` from plain data; raises :class:`DefinitionError`.
 
     Every problem is reported at once, each with its key path (``$.rules[2].maximum``).
@@ -146,5 +151,6 @@ def load_call(path: str | Path | Traversable) -> Call:
         else:
             raise DefinitionError(name, ["a definition is a .toml or .json file"])
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DefinitionError(name, [f"not valid {name.rsplit('.', 1)[-1].upper()}: {error}"]) from error
+        kind = name.rsplit(".", 1)[-1].upper()
+        raise DefinitionError(name, [f"not valid {kind}: {error}"]) from error
     return structure_call(data, origin=name)

@@ -46,7 +46,7 @@ def normalise_name(text: str) -> str:
 def _names(lang: Language) -> dict[str, str]:
     from babel import Locale  # noqa: PLC0415  (babel's data loads only when needed)
 
-    territories: dict[str, str] = Locale.parse(lang).territories
+    territories = Locale.parse(lang).territories
     return {
         code: name
         for code, name in territories.items()

@@ -25,8 +25,6 @@ class Money:
 
 def format_amount(amount: Decimal) -> str:
     """Group the digits of *amount* in threes with spaces, as Norwegian and SI style do."""
-    if amount == amount.to_integral_value():
-        text = f"{amount:,.0f}"
-    else:
-        text = f"{amount.normalize():,f}"
+    whole = amount == amount.to_integral_value()
+    text = f"{amount:,.0f}" if whole else f"{amount.normalize():,f}"
     return text.replace(",", " ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from callkit._text import Language  # noqa: TC001  (attrs needs the annotation at runtime)
+from callkit._text import Language
 
 
 @attrs.frozen
@@ -55,11 +55,13 @@ class Citation:
         )
 
     def __str__(self) -> str:
-        """One line: the quote (with its gloss) and the address."""
+        """One line: the quote (with its gloss), the address, and any note."""
         parts: list[str] = []
         if self.quote:
             parts.append(f"\u201c{self.quote}\u201d")
         if self.gloss:
             parts.append(f"({self.gloss})")
         parts.append(f"[{self.source}] {self.url}")
+        if self.note:
+            parts.append(f"Note: {self.note}")
         return " ".join(parts)

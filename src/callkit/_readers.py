@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -245,9 +245,7 @@ def _build(
         if value is not None and value != ():
             values[field] = value
     for field in _REQUIRED:
-        if field not in values and not any(
-            p.row == row and p.field == field for p in problems
-        ):
+        if field not in values and not any(p.row == row and p.field == field for p in problems):
             problems.append(InputProblem(path, row, field, f"the {field} is missing"))
     values.setdefault("title", "")
     values.setdefault("institution", "")
@@ -269,16 +267,20 @@ def _columns(
             continue
         if field in seen:
             problems.append(
-                InputProblem(path, 1, field, f"the columns {seen[field]!r} and {heading!r} "
-                             f"both give the {field}")
+                InputProblem(
+                    path,
+                    1,
+                    field,
+                    f"the columns {seen[field]!r} and {heading!r} both give the {field}",
+                )
             )
         seen[field] = heading
         columns.append(field)
-    for field in _REQUIRED:
-        if field not in seen:
-            problems.append(
-                InputProblem(path, 1, field, f"there is no {field!r} column in the header row")
-            )
+    problems.extend(
+        InputProblem(path, 1, field, f"there is no {field!r} column in the header row")
+        for field in _REQUIRED
+        if field not in seen
+    )
     return columns
 
 
@@ -301,12 +303,15 @@ def read_csv(path: str | Path) -> ApplicationFile:
             continue
         if len(cells) > len(columns):
             problems.append(
-                InputProblem(name, number, None, f"the row has {len(cells)} cells but the "
-                             f"header has {len(columns)}; the extra cells are ignored")
+                InputProblem(
+                    name,
+                    number,
+                    None,
+                    f"the row has {len(cells)} cells but the "
+                    f"header has {len(columns)}; the extra cells are ignored",
+                )
             )
-        applications.append(
-            _build(name, number, zip(columns, cells, strict=False), problems)
-        )
+        applications.append(_build(name, number, zip(columns, cells, strict=False), problems))
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
 
 
@@ -317,8 +322,14 @@ def read_json(path: str | Path) -> ApplicationFile:
         data = json.loads(_read_text(name))
     except json.JSONDecodeError as error:
         raise InputError(
-            [InputProblem(name, None, None, f"not valid JSON: {error.msg} at line "
-                          f"{error.lineno}, column {error.colno}")]
+            [
+                InputProblem(
+                    name,
+                    None,
+                    None,
+                    f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+                )
+            ]
         ) from None
     except RecursionError:
         raise InputError([InputProblem(name, None, None, "JSON nested too deeply")]) from None

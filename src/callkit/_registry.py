@@ -13,15 +13,12 @@ its calls is first asked for, once per process.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
 from callkit._call import Call
 from callkit._errors import CallNotFoundError, PluginError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
 
 ENTRY_POINT_GROUP = "callkit.calls"
 """The entry point group under which plugins register their calls."""
@@ -71,8 +68,8 @@ class Registry:
     @classmethod
     def from_calls(cls, calls: Iterable[Call] | Mapping[str, Call]) -> Registry:
         """A registry of the given calls, without looking at what is installed."""
-        values = calls.values() if isinstance(calls, dict) else calls
-        return cls(CallEntry(c.id, (lambda c=c: c), "given") for c in values)
+        values = calls.values() if isinstance(calls, Mapping) else calls
+        return cls(CallEntry(c.id, _constant(c), "given") for c in values)
 
     def ids(self) -> list[str]:
         """The ids of every call, sorted."""
@@ -122,6 +119,10 @@ class Registry:
             )
             raise PluginError(msg)
         return call
+
+
+def _constant(call: Call) -> Callable[[], Call]:
+    return lambda: call
 
 
 _default: Registry | None = None

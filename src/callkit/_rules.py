@@ -35,6 +35,7 @@ class RuleContext:
         """Resolve *provenance* against the call's sources."""
         return Citation.of(provenance, self.sources[provenance.source])
 
+
 RuleCheck = Callable[[Application, "InstitutionPolicy | None"], list[Finding]]
 """A compiled rule: the findings for one application (empty when it passes)."""
 
@@ -75,6 +76,10 @@ class Rule:
     title: Text
     provenance: Provenance
     severity: Severity = Severity.ERROR
+
+    def describe(self) -> str:  # pragma: no cover - every kind overrides
+        """What the rule asks, in one English sentence."""
+        raise NotImplementedError
 
     def compile(self, ctx: RuleContext) -> RuleCheck:  # pragma: no cover - every kind overrides
         """Build the function that checks one application against this rule."""
@@ -119,6 +124,11 @@ class InstitutionRule(Rule):
     kind: ClassVar[str] = "institution"
     types: tuple[Term, ...]
     countries: tuple[str, ...]
+
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        kinds = ", ".join(t.name.en.lower() for t in self.types)
+        return f"a {kinds} in {', '.join(country_name(c) for c in self.countries)}"
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -176,6 +186,10 @@ class SchemeRule(Rule):
     kind: ClassVar[str] = "qualifying_scheme"
     schemes: tuple[Term, ...]
 
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        return "one of: " + "; ".join(f"{t.code} ({t.name.en})" for t in self.schemes)
+
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
@@ -225,6 +239,13 @@ class PartnerCountryRule(Rule):
     def countries(self) -> tuple[str, ...]:
         """Every eligible country code, in the order the groups list them."""
         return tuple(dict.fromkeys(c for g in self.groups for c in g.countries))
+
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        groups = "; ".join(
+            f"{g.title.en}: {', '.join(country_name(c) for c in g.countries)}" for g in self.groups
+        )
+        return f"at least {self.minimum} partner in: {groups}"
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -277,6 +298,12 @@ class AmountRule(Rule):
     field: AmountField
     maximum: Money | None = None
     minimum: Money | None = None
+
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        limits = [f"at least {self.minimum}"] if self.minimum else []
+        limits += [f"at most {self.maximum}"] if self.maximum else []
+        return f"{_AMOUNT_WORDS[self.field]}: {' and '.join(limits)}"
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -344,6 +371,12 @@ class DurationRule(Rule):
     maximum_years: Decimal | None = None
     minimum_years: Decimal | None = None
 
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        limits = [f"at least {self.minimum_years} years"] if self.minimum_years else []
+        limits += [f"at most {self.maximum_years} years"] if self.maximum_years else []
+        return "a duration of " + " and ".join(limits)
+
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
@@ -393,9 +426,18 @@ class OwnShareRule(Rule):
     """
 
     kind: ClassVar[str] = "own_share"
-    minimum_fraction: Decimal = attrs.field(validator=attrs.validators.and_(
-        attrs.validators.ge(Decimal(0)), attrs.validators.lt(Decimal(1))
-    ))
+    minimum_fraction: Decimal = attrs.field(
+        validator=attrs.validators.and_(
+            attrs.validators.ge(Decimal(0)), attrs.validators.lt(Decimal(1))
+        )
+    )
+
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        return (
+            f"an own share of at least {_percent(self.minimum_fraction)} of the project "
+            "budget (the amount requested plus the own share)"
+        )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -460,6 +502,10 @@ class ComponentsRule(Rule):
             msg = f"unknown components {unknown}: a component is 'research' or 'education'"
             raise ValueError(msg)
 
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        return "the project must have " + " and ".join(t.name.en.lower() for t in self.components)
+
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
@@ -497,6 +543,15 @@ class CostRule(Rule):
     kind: ClassVar[str] = "costs"
     eligible: tuple[Term, ...]
     ineligible: tuple[Term, ...]
+
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        return (
+            "not supported: "
+            + "; ".join(f"{t.name.en} ({t.code})" for t in self.ineligible)
+            + ". Supported: "
+            + ", ".join(t.code for t in self.eligible)
+        )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -556,6 +611,10 @@ class RequiredFieldsRule(Rule):
         if unknown:
             msg = f"unknown application fields {unknown}; the fields are {', '.join(FIELDS)}"
             raise ValueError(msg)
+
+    def describe(self) -> str:
+        """What the rule asks, in one English sentence."""
+        return "the list must give: " + "; ".join(t.name.en for t in self.fields)
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""

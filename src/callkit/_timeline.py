@@ -15,7 +15,7 @@ from callkit._provenance import Provenance
 from callkit._text import Text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 
 class MilestoneKind(enum.StrEnum):
@@ -135,13 +135,15 @@ class Milestone:
         return self.at.isoformat()
 
 
+def _in_time_order(milestones: Iterable[Milestone]) -> tuple[Milestone, ...]:
+    return tuple(sorted(milestones, key=Milestone.sort_key))
+
+
 @attrs.frozen
 class Timeline:
     """A call's milestones in time order, the funder's and its institutions' together."""
 
-    milestones: tuple[Milestone, ...] = attrs.field(
-        converter=lambda ms: tuple(sorted(ms, key=Milestone.sort_key)),
-    )
+    milestones: tuple[Milestone, ...] = attrs.field(converter=_in_time_order)
 
     def __iter__(self) -> Iterator[Milestone]:
         """Iterate in time order."""

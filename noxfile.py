@@ -1,0 +1,65 @@
+"""Every task of the project, run with nox: ``nox`` runs the checks CI runs.
+
+Sessions: ``tests`` (pytest against the installed package), ``lint`` (ruff), ``typing``
+(mypy --strict), ``docs`` (Sphinx, warnings are errors), ``demo`` (the main job: the
+shipped example applications checked against intpart-2022).
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typing", "tests", "docs"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = False
+
+PYTHON = ["3.11"]
+EXAMPLES = ["examples/uib-faculty-list.csv", "examples/applications.json"]
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite against the installed package, not the source tree."""
+    session.install(".[tests]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Lint and check formatting with ruff."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typing(session: nox.Session) -> None:
+    """Type-check the package, its tests and this file with mypy --strict."""
+    session.install(".[typing]", "nox")
+    session.run("mypy")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation; any warning fails the build."""
+    session.install(".[docs]")
+    session.run(
+        "sphinx-build",
+        "--fail-on-warning",
+        "--nitpicky",
+        "--keep-going",
+        "-b",
+        "html",
+        "docs",
+        "docs/_build/html",
+    )
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """The main job: check the example applications against intpart-2022.
+
+    Exit status 1 means the report has error findings, as the examples are meant to.
+    """
+    session.install(".")
+    session.run("callkit", "check", "intpart-2022", *EXAMPLES, success_codes=[0, 1])
