@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import cattrs
-from cattrs.strategies import configure_tagged_union
 
 from callkit._call import Call
 from callkit._errors import DefinitionError
-from callkit._rules import AnyRule, Rule
+from callkit._rules import RULE_KINDS, AnyRule, Rule
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -83,12 +82,26 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook(dt.time, _structure_time)
     converter.register_unstructure_hook(dt.time, _unstructure_time)
-    configure_tagged_union(
-        AnyRule,
-        converter,
-        tag_generator=lambda cls: cls.kind if issubclass(cls, Rule) else cls.__name__,
-        tag_name="kind",
-    )
+    kinds = ", ".join(sorted(RULE_KINDS))
+
+    def structure_rule(value: object, _type: object) -> Rule:
+        if not isinstance(value, dict):
+            msg = f"a rule is a table of keys, got {value!r}"
+            raise TypeError(msg)
+        kind = value.get("kind")
+        cls = RULE_KINDS.get(kind) if isinstance(kind, str) else None
+        if cls is None:
+            msg = f"unknown rule kind {kind!r}; the kinds are {kinds}"
+            raise ValueError(msg)
+        params = {k: v for k, v in value.items() if k != "kind"}
+        rule: Rule = converter.structure(params, cls)
+        return rule
+
+    def unstructure_rule(rule: Rule) -> dict[str, Any]:
+        return {"kind": rule.kind, **converter.unstructure(rule, type(rule))}
+
+    converter.register_structure_hook(AnyRule, structure_rule)
+    converter.register_unstructure_hook(AnyRule, unstructure_rule)
 
 
 def make_converter() -> cattrs.Converter:
@@ -130,7 +143,7 @@ def unstructure_call(call: Call, *, converter: cattrs.Converter | None = None) -
 
 def _format_exception(error: BaseException, _type: type | None) -> str:
     if isinstance(error, KeyError):
-        return "required field missing"
+        return f"required key {error.args[0]!r} is missing" if error.args else "a key is missing"
     if isinstance(error, cattrs.ForbiddenExtraKeysError):
         return f"unknown keys: {', '.join(sorted(error.extra_fields))}"
     return f"{error}" if str(error) else type(error).__name__

@@ -58,7 +58,7 @@ class Registry:
         for entry in entries:
             self._entries.setdefault(entry.id, []).append(entry)
         self._loaded: dict[str, Call] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a plugin may build on another call
 
     @classmethod
     def from_entry_points(cls) -> Registry:

@@ -1,0 +1,27 @@
+"""Shared fixtures: a fresh registry for each test, and the installed INTPART call."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+import callkit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@pytest.fixture(autouse=True)
+def _fresh_discovery() -> Iterator[None]:
+    """Each test discovers plugins anew, so none sees another's registry."""
+    callkit.clear_cache()
+    yield
+    callkit.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def intpart() -> callkit.Call:
+    """The intpart-2022 call, found through its entry point."""
+    callkit.clear_cache()
+    return callkit.get_call("intpart-2022")

@@ -1,0 +1,41 @@
+"""Sample applications for the tests: one valid application, and ways to vary it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+import callkit
+
+VALID = callkit.Application(
+    title="Ocean Observing Partnership",
+    institution="UiB",
+    theme="Ocean climate, linked to an SFF centre",
+    applicant="Ingrid Solberg",
+    faculty="MN",
+    department="Geophysical Institute",
+    qualifying_scheme="SFF",
+    qualifying_project="Centre for Ocean Climate Dynamics",
+    partner_countries=("BR",),
+    partner_institutions=("Universidade de São Paulo",),
+    requested_per_year=Decimal(2_000_000),
+    duration_years=Decimal(5),
+    own_share=Decimal(2_500_000),
+    research=True,
+    education=True,
+    costs=("mobility", "workshop"),
+    source="test:2",
+)
+"""An application that meets every rule of intpart-2022 and UiB's policy."""
+
+
+def vary(**changes: Any) -> callkit.Application:
+    """The valid application with *changes*."""
+    return attrs.evolve(VALID, **changes)
+
+
+def rule_findings(report: callkit.ApplicationReport, rule: str) -> list[callkit.Finding]:
+    """The findings of *rule* in *report*."""
+    return [f for f in report.findings if f.rule == rule]

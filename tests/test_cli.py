@@ -1,0 +1,277 @@
+"""The callkit command: output people read, JSON tools read, and honest exit statuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callkit._cli import main
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+FACULTY_LIST = EXAMPLES / "uib-faculty-list.csv"
+APPLICATIONS = EXAMPLES / "applications.json"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the command in this process; return its status, stdout and stderr."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
+    """Run the command with --format json and parse what it prints."""
+    status, out, _ = run(capsys, *argv, "--format", "json")
+    return status, json.loads(out)
+
+
+def _csv(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "title,institution,faculty,partner_countries,research,education\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+class TestCalls:
+    """callkit calls."""
+
+    def test_text(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """One line per call with its deadline."""
+        status, out, _ = run(capsys, "calls")
+        assert status == 0
+        assert "intpart-2022" in out
+        assert "2022-03-16 13:00 Europe/Oslo" in out
+
+    def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A list of objects with id and title."""
+        status, data = run_json(capsys, "calls")
+        assert status == 0
+        (call,) = (c for c in data if c["id"] == "intpart-2022")
+        assert call["title"].startswith("INTPART 2022")
+        assert call["deadline"] == "2022-03-16T13:00:00+01:00"
+
+
+class TestShow:
+    """callkit show."""
+
+    def test_text_cites_sources(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Each rule is shown with the sentence it comes from."""
+        status, out, _ = run(capsys, "show", "intpart-2022")
+        assert status == 0
+        assert "own-share" in out
+        assert "Egenandelen av prosjektbudsjettet må være minimum 20 prosent." in out
+        assert "at most 20 applications" in out
+
+    def test_json_is_the_definition(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON is the whole definition as plain data, and loads back."""
+        import callkit  # noqa: PLC0415
+
+        status, data = run_json(capsys, "show", "intpart-2022")
+        assert status == 0
+        assert callkit.structure_call(data) == callkit.get_call("intpart-2022")
+
+
+class TestTimeline:
+    """callkit timeline."""
+
+    def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Milestones in time order with kind, title, at and institution."""
+        status, data = run_json(capsys, "timeline", "intpart-2022")
+        assert status == 0
+        assert [m["kind"] for m in data][:5] == [
+            "opens",
+            "info_session",
+            "internal_deadline",
+            "deadline",
+            "submission",
+        ]
+        deadline = data[3]
+        assert deadline["at"] == "2022-03-16T13:00:00+01:00"
+        assert deadline["utc"] == "2022-03-16T12:00:00Z"
+        assert deadline["institution"] is None
+        assert data[2]["at"] == "2022-03-09"
+        assert data[2]["institution"] == "UiB"
+        assert all(m["source"]["url"].startswith("https://") for m in data)
+
+    def test_text(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The deadline shows local time and UTC."""
+        status, out, _ = run(capsys, "timeline", "intpart-2022")
+        assert status == 0
+        assert "Wed 16 Mar 2022 13:00 Europe/Oslo" in out
+        assert "2022-03-16 12:00" in out
+
+    def test_unknown_institution(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An institution without a policy is a usage error naming the known ones."""
+        status, _, err = run(capsys, "timeline", "intpart-2022", "--institution", "NTNU")
+        assert status == 2
+        assert "UiB" in err
+
+    def test_institution(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--institution keeps the funder's milestones and that institution's."""
+        status, data = run_json(capsys, "timeline", "intpart-2022", "--institution", "UiB")
+        assert status == 0
+        assert {m["institution"] for m in data} == {None, "UiB"}
+
+
+class TestCheck:
+    """callkit check."""
+
+    def test_examples(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The shipped examples give an explained report with errors: exit 1."""
+        status, out, err = run(
+            capsys, "check", "intpart-2022", str(FACULTY_LIST), str(APPLICATIONS)
+        )
+        assert status == 1
+        assert err == ""
+        assert "FAIL" in out
+        assert "PASS" in out
+        assert "source:" in out
+        assert "Result: NOT OK" in out
+
+    def test_json_shape(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON report has one entry per input row, in input order."""
+        status, data = run_json(
+            capsys, "check", "intpart-2022", str(FACULTY_LIST), str(APPLICATIONS)
+        )
+        assert status == 1
+        assert data["call"] == "intpart-2022"
+        assert data["ok"] is False
+        rows = len(FACULTY_LIST.read_text(encoding="utf-8").splitlines()) - 1
+        items = len(json.loads(APPLICATIONS.read_text(encoding="utf-8")))
+        assert len(data["applications"]) == rows + items
+        first = data["applications"][0]
+        assert first["source"] == f"{FACULTY_LIST}:2"
+        assert set(first) >= {"source", "title", "ok", "findings"}
+        for app in data["applications"]:
+            for finding in app["findings"]:
+                assert finding["severity"] in {"error", "warning", "info"}
+                assert set(finding) >= {"rule", "severity", "message", "field", "source"}
+        (quota,) = data["quotas"]
+        assert set(quota) >= {"institution", "limit", "count", "exceeded", "applications"}
+        assert quota["institution"] == "UiB"
+
+    def test_all_pass(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """No error finding: exit 0."""
+        path = _csv(tmp_path, ["Ocean,NTNU,,Brazil,yes,yes"])
+        status, out, _ = run(capsys, "check", "intpart-2022", str(path))
+        assert status == 0
+        assert "Result: OK" in out
+
+    def test_over_quota_exits_1(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """Twenty-one UiB applications that pass every rule still exit 1: the quota."""
+        import callkit  # noqa: PLC0415
+
+        path = tmp_path / "many.json"
+        base = json.loads(APPLICATIONS.read_text(encoding="utf-8"))[0]
+        path.write_text(
+            json.dumps([{**base, "title": f"P{i}"} for i in range(21)]), encoding="utf-8"
+        )
+        assert callkit.get_call("intpart-2022").check(callkit.read_applications(path)[0]).ok
+        status, data = run_json(capsys, "check", "intpart-2022", str(path))
+        assert status == 1
+        assert all(a["ok"] for a in data["applications"])
+        assert data["quotas"][0]["exceeded"] is True
+        assert data["quotas"][0]["over_by"] == 1
+
+    def test_unknown_call(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A misspelt call id exits 2 and suggests the right one."""
+        status, out, err = run(capsys, "check", "intpart-2021", str(FACULTY_LIST))
+        assert status == 2
+        assert out == ""
+        assert err == "callkit: error: unknown call 'intpart-2021'; did you mean 'intpart-2022'?\n"
+
+    def test_missing_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A missing file exits 2 with one line naming it, and no report."""
+        missing = tmp_path / "missing.csv"
+        status, out, err = run(capsys, "check", "intpart-2022", str(missing))
+        assert status == 2
+        assert out == ""
+        assert err == f"callkit: error: {missing}: no such file\n"
+
+    def test_bad_cells(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """Unreadable cells exit 2; the report still lists every row."""
+        path = _csv(
+            tmp_path,
+            ["A,UiB,MN,Atlantis,yes,yes", "B,UiB,MN,Brazil,perhaps,yes", "C,UiB,MN,Brazil,yes,yes"],
+        )
+        status, data = run_json(capsys, "check", "intpart-2022", str(path))
+        assert status == 2
+        assert [a["title"] for a in data["applications"]] == ["A", "B", "C"]
+        assert data["applications"][0]["findings"][0]["rule"] == "input"
+
+    def test_bad_cells_on_stderr(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """Each unreadable cell is one line on stderr with file, row and field."""
+        path = _csv(tmp_path, ["A,UiB,MN,Atlantis,yes,yes", "B,UiB,MN,Brazil,perhaps,yes"])
+        status, _, err = run(capsys, "check", "intpart-2022", str(path))
+        assert status == 2
+        first, second = err.splitlines()
+        assert first.startswith(
+            f"callkit: error: {path}:2: partner_countries: unknown country 'Atlantis'"
+        )
+        assert second == (
+            f"callkit: error: {path}:3: research: 'perhaps' is neither yes nor no "
+            "(yes/no, true/false, ja/nei)"
+        )
+
+    def test_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing argument is a usage error: exit 2."""
+        with pytest.raises(SystemExit) as caught:
+            main(["check", "intpart-2022"])
+        assert caught.value.code == 2
+        assert "callkit: error:" in capsys.readouterr().err
+
+    def test_bad_format(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown --format is a usage error."""
+        with pytest.raises(SystemExit) as caught:
+            main(["calls", "--format", "yaml"])
+        assert caught.value.code == 2
+        capsys.readouterr()
+
+
+class TestInstalledCommand:
+    """The installed console script and ``python -m callkit``."""
+
+    def test_console_script(self) -> None:
+        """The ``callkit`` script is installed and runs the main job."""
+        exe = Path(sys.executable).with_name("callkit")
+        assert exe.exists()
+        done = subprocess.run(  # noqa: S603
+            [exe, "check", "intpart-2022", str(FACULTY_LIST)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 1
+        assert "Result: NOT OK" in done.stdout
+
+    def test_module(self) -> None:
+        """``python -m callkit`` does the same as ``callkit``."""
+        done = subprocess.run(
+            [sys.executable, "-m", "callkit", "calls", "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0
+        assert any(c["id"] == "intpart-2022" for c in json.loads(done.stdout))
+
+    def test_no_traceback(self, tmp_path: Path) -> None:
+        """A file that is not UTF-8 gives one error line, no traceback."""
+        path = tmp_path / "bad.csv"
+        path.write_bytes(b"title,institution\n\xff\xfe,UiB\n")
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "callkit", "check", "intpart-2022", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith("callkit: error:")

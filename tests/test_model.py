@@ -1,0 +1,187 @@
+"""The model: definitions round-trip as plain data, and invalid ones are refused clearly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import TYPE_CHECKING, Any
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+
+import callkit
+from callkit import DefinitionError, MilestoneKind, Severity
+from strategies import applications, calls
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class TestRoundTrip:
+    """structure(unstructure(call)) == call, through JSON too."""
+
+    def test_intpart_through_json(self, intpart: callkit.Call) -> None:
+        """The shipped call survives JSON exactly, amounts and all."""
+        data = json.loads(json.dumps(callkit.unstructure_call(intpart)))
+        assert callkit.structure_call(data) == intpart
+
+    def test_amounts_are_strings(self, intpart: callkit.Call) -> None:
+        """Amounts unstructure as exact decimal strings, never floats."""
+        data = callkit.unstructure_call(intpart)
+        rule = next(r for r in data["rules"] if r["id"] == "own-share")
+        assert rule["minimum_fraction"] == "0.20"
+        assert rule["kind"] == "own_share"
+
+    @settings(max_examples=60, deadline=None)
+    @given(calls())
+    def test_any_call(self, call: callkit.Call) -> None:
+        """Any valid call round-trips through JSON."""
+        data = json.loads(json.dumps(callkit.unstructure_call(call)))
+        assert callkit.structure_call(data) == call
+
+    def test_converter_is_not_shared(self) -> None:
+        """make_converter builds a new converter each time."""
+        assert callkit.make_converter() is not callkit.make_converter()
+
+
+class TestChecksNeverCrash:
+    """Checking any application against any call gives findings, not exceptions."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(calls(), applications)
+    def test_any_application(self, call: callkit.Call, app: callkit.Application) -> None:
+        """Every finding names a known rule and a severity; ok agrees with the errors."""
+        report = call.check(app)
+        rule_ids = {r.id for r in call.rules} | {r.id for p in call.policies for r in p.rules}
+        assert {f.rule for f in report.findings} <= rule_ids
+        assert report.ok == (not any(f.severity is Severity.ERROR for f in report.findings))
+        assert set(report.passed).isdisjoint({f.rule for f in report.findings})
+
+
+def _definition(intpart: callkit.Call) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(json.dumps(callkit.unstructure_call(intpart)))
+    return data
+
+
+class TestInvalidDefinitions:
+    """A broken definition is refused with every problem named by its key path."""
+
+    def test_unknown_source_key(self, intpart: callkit.Call) -> None:
+        """A rule citing a source the call does not list names the rule."""
+        data = _definition(intpart)
+        data["rules"][3]["provenance"]["source"] = "nowhere"
+        with pytest.raises(DefinitionError, match=r"rules\[3\]\.provenance\.source: 'nowhere'"):
+            callkit.structure_call(data)
+
+    def test_unknown_key(self, intpart: callkit.Call) -> None:
+        """A misspelt key is refused rather than silently ignored."""
+        data = _definition(intpart)
+        data["rules"][0]["countrys"] = ["NO"]
+        with pytest.raises(DefinitionError) as caught:
+            callkit.structure_call(data, origin="my.toml")
+        assert "my.toml" in str(caught.value)
+        assert any("countrys" in p for p in caught.value.problems)
+
+    def test_bad_amount_path(self, intpart: callkit.Call) -> None:
+        """An amount that is not a number names its path."""
+        data = _definition(intpart)
+        data["rules"][3]["maximum"]["amount"] = "two million"
+        with pytest.raises(DefinitionError) as caught:
+            callkit.structure_call(data)
+        assert any("rules[3]" in p and "maximum" in p for p in caught.value.problems)
+
+    def test_unknown_rule_kind(self, intpart: callkit.Call) -> None:
+        """A rule of an unknown kind is refused."""
+        data = _definition(intpart)
+        data["rules"][0]["kind"] = "horoscope"
+        with pytest.raises(DefinitionError, match="horoscope"):
+            callkit.structure_call(data)
+
+    def test_duplicate_rule_id(self, intpart: callkit.Call) -> None:
+        """Two rules with one id would make findings ambiguous."""
+        data = _definition(intpart)
+        data["rules"][1]["id"] = data["rules"][0]["id"]
+        with pytest.raises(DefinitionError, match="used by more than one rule"):
+            callkit.structure_call(data)
+
+    def test_deadline_needs_time(self, intpart: callkit.Call) -> None:
+        """A funder deadline on a date alone has no instant, and is refused."""
+        data = _definition(intpart)
+        deadline = next(m for m in data["milestones"] if m["kind"] == "deadline")
+        deadline["time"] = None
+        with pytest.raises(DefinitionError, match="needs a time and a zone"):
+            callkit.structure_call(data)
+
+    def test_unknown_zone(self, intpart: callkit.Call) -> None:
+        """An abbreviation such as CEST is not a zone."""
+        data = _definition(intpart)
+        data["milestones"][0]["zone"] = "CEST"
+        with pytest.raises(DefinitionError, match="'CEST' is not an IANA time zone"):
+            callkit.structure_call(data)
+
+    def test_load_call_reports_bad_toml(self, tmp_path: Path) -> None:
+        """A definition file that is not TOML names the file."""
+        path = tmp_path / "broken.toml"
+        path.write_text("id = ", encoding="utf-8")
+        with pytest.raises(DefinitionError, match=r"broken\.toml"):
+            callkit.load_call(path)
+
+
+def _milestone(**changes: Any) -> callkit.Milestone:
+    values: dict[str, Any] = {
+        "kind": MilestoneKind.DEADLINE,
+        "title": callkit.Text(nb="Frist", en="Deadline"),
+        "date": dt.date(2022, 3, 16),
+        "provenance": callkit.Provenance(source="a"),
+        "zone": "Europe/Oslo",
+        "time": dt.time(13),
+    }
+    values.update(changes)
+    return callkit.Milestone(**values)
+
+
+class TestMilestone:
+    """Milestones are aware: a local time with an IANA zone, or a whole day."""
+
+    def test_aware(self) -> None:
+        """The instant is aware in its zone, and its UTC is derived."""
+        m = _milestone()
+        assert isinstance(m.at, pendulum.DateTime)
+        assert m.at.timezone_name == "Europe/Oslo"
+        assert m.utc == pendulum.datetime(2022, 3, 16, 12, tz="UTC")
+        assert m.isoformat() == "2022-03-16T13:00:00+01:00"
+
+    def test_summer_time(self) -> None:
+        """After the change to summer time, 13:00 in Oslo is 11:00 UTC."""
+        assert _milestone(date=dt.date(2022, 3, 28)).utc == pendulum.datetime(
+            2022, 3, 28, 11, tz="UTC"
+        )
+
+    def test_time_needs_zone(self) -> None:
+        """A time without a zone is refused."""
+        with pytest.raises(ValueError, match="has a time but no zone"):
+            _milestone(zone=None)
+
+    def test_offset_is_not_a_zone(self) -> None:
+        """A time with a fixed offset is refused: the zone decides the offset."""
+        with pytest.raises(ValueError, match="local time"):
+            _milestone(time=dt.time(13, tzinfo=dt.UTC))
+
+    def test_time_that_does_not_exist(self) -> None:
+        """02:30 on 27 March 2022 never happened in Oslo: clocks went from 02:00 to 03:00."""
+        with pytest.raises(ValueError, match="does not exist in Europe/Oslo"):
+            _milestone(date=dt.date(2022, 3, 27), time=dt.time(2, 30))
+
+    def test_time_that_happens_twice(self) -> None:
+        """02:30 on 30 October 2022 happened twice in Oslo."""
+        with pytest.raises(ValueError, match="happens twice in Europe/Oslo"):
+            _milestone(date=dt.date(2022, 10, 30), time=dt.time(2, 30))
+
+    def test_whole_day(self) -> None:
+        """A milestone without a time is a whole day, given as a date."""
+        m = _milestone(kind=MilestoneKind.INTERNAL_DEADLINE, time=None)
+        assert m.whole_day
+        assert m.at == dt.date(2022, 3, 16)
+        assert m.utc is None
+        assert m.isoformat() == "2022-03-16"

@@ -1,0 +1,255 @@
+"""Reading applications from CSV and JSON: what is read, and how bad input is reported."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+
+import callkit
+from callkit import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HEADER = "title,institution,partner_countries,requested_per_year,research,costs,rank\n"
+
+
+def _csv(tmp_path: Path, text: str, name: str = "list.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _json(tmp_path: Path, data: object, name: str = "list.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+class TestCsv:
+    """CSV: a header row, one application per row."""
+
+    def test_values(self, tmp_path: Path) -> None:
+        """Lists split on ';', yes/no read as booleans, amounts as exact decimals."""
+        path = _csv(
+            tmp_path,
+            HEADER + 'Ocean,UiB,Brasil; Sør-Afrika,"2 000 000",ja,mobility;workshop,1\n',
+        )
+        (app,) = callkit.read_applications(path)
+        assert app.title == "Ocean"
+        assert app.partner_countries == ("BR", "ZA")
+        assert app.requested_per_year == Decimal(2_000_000)
+        assert app.research is True
+        assert app.costs == ("mobility", "workshop")
+        assert app.rank == 1
+        assert app.source == f"{path}:2"
+
+    def test_byte_order_mark(self, tmp_path: Path) -> None:
+        """A UTF-8 byte-order mark, as Excel writes it, is not part of the first heading."""
+        path = tmp_path / "bom.csv"
+        path.write_bytes("\ufefftitle,institution\nA,UiB\n".encode())
+        assert callkit.read_applications(path)[0].title == "A"
+
+    def test_norwegian_headings(self, tmp_path: Path) -> None:
+        """The faculty list's Norwegian headings name the fields."""
+        path = _csv(
+            tmp_path,
+            "Tittel på prosjekt,Institusjon,UiB-søker,Institutt,Land,Partnerinstitusjon\n"
+            "Havdata,UiB,Kari,GFI,Kina,Peking University\n",
+        )
+        (app,) = callkit.read_applications(path)
+        assert (app.title, app.applicant, app.department) == ("Havdata", "Kari", "GFI")
+        assert app.partner_countries == ("CN",)
+        assert app.partner_institutions == ("Peking University",)
+
+    @pytest.mark.parametrize(
+        ("cell", "code"),
+        [
+            ("NO", "NO"),
+            ("nor", "NO"),
+            ("Norway", "NO"),
+            ("Norge", "NO"),
+            ("USA", "US"),
+            ("United States", "US"),
+            ("Sør- Afrika", "ZA"),
+            ("south korea", "KR"),
+        ],
+    )
+    def test_country_spellings(self, tmp_path: Path, cell: str, code: str) -> None:
+        """Codes (alpha-2, alpha-3) and English or Norwegian names all read."""
+        path = _csv(tmp_path, f"title,institution,institution_country\nA,UiB,{cell}\n")
+        assert callkit.read_applications(path)[0].institution_country == code
+
+    def test_unknown_column_kept(self, tmp_path: Path) -> None:
+        """A column callkit does not know is kept as extra data and warned about."""
+        path = _csv(tmp_path, "title,institution,Budget note\nA,UiB,see annex\n")
+        result = callkit.read_application_file(path)
+        assert result.applications[0].extra == {"Budget note": "see annex"}
+        assert any("Budget note" in w for w in result.warnings)
+
+    def test_blank_rows_skipped(self, tmp_path: Path) -> None:
+        """Empty rows are not applications; row numbers still match the spreadsheet."""
+        path = _csv(tmp_path, "title,institution\nA,UiB\n,\n\nB,UiB\n")
+        apps = callkit.read_applications(path)
+        assert [a.source for a in apps] == [f"{path}:2", f"{path}:5"]
+
+
+class TestJson:
+    """JSON: a list of objects."""
+
+    def test_values(self, tmp_path: Path) -> None:
+        """Native numbers, booleans and arrays, and strings in the CSV forms."""
+        path = _json(
+            tmp_path,
+            [
+                {
+                    "title": "A",
+                    "institution": "UiB",
+                    "partner_countries": ["IN", "Japan"],
+                    "requested_per_year": 1500000,
+                    "own_share": "2 500 000",
+                    "research": True,
+                    "education": "nei",
+                    "costs": "mobility;course",
+                },
+            ],
+        )
+        (app,) = callkit.read_applications(path)
+        assert app.partner_countries == ("IN", "JP")
+        assert app.requested_per_year == Decimal(1_500_000)
+        assert app.own_share == Decimal(2_500_000)
+        assert (app.research, app.education) == (True, False)
+        assert app.costs == ("mobility", "course")
+        assert app.source == f"{path}:1"
+
+    def test_not_a_list(self, tmp_path: Path) -> None:
+        """An object at the top is an input error naming the file."""
+        path = _json(tmp_path, {"title": "A"})
+        with pytest.raises(InputError, match="expected a list"):
+            callkit.read_applications(path)
+
+    def test_item_not_an_object(self, tmp_path: Path) -> None:
+        """A list item that is not an object is reported by its position, and kept."""
+        path = _json(tmp_path, [{"title": "A", "institution": "UiB"}, 3])
+        result = callkit.read_application_file(path)
+        assert len(result.applications) == 2
+        (problem,) = result.problems
+        assert problem.row == 2
+
+    def test_malformed(self, tmp_path: Path) -> None:
+        """Text that is not JSON is an input error with its line and column."""
+        path = tmp_path / "bad.json"
+        path.write_text('[{"title": "A",]', encoding="utf-8")
+        with pytest.raises(InputError, match=r"not valid JSON: .* line 1, column"):
+            callkit.read_applications(path)
+
+
+class TestBadInput:
+    """Bad input: a clear error naming file, row and field; every problem at once."""
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A missing file is an InputError (a ValueError) naming the file."""
+        path = tmp_path / "nowhere.csv"
+        with pytest.raises(InputError) as caught:
+            callkit.read_applications(path)
+        assert isinstance(caught.value, ValueError)
+        assert str(caught.value) == f"{path}: no such file"
+
+    def test_missing_header(self, tmp_path: Path) -> None:
+        """A header without 'title' or 'institution' says which column is missing."""
+        path = _csv(tmp_path, "name,organisation\nA,UiB\n")
+        with pytest.raises(InputError) as caught:
+            callkit.read_applications(path)
+        fields = {(p.row, p.field) for p in caught.value.problems}
+        assert {(1, "title"), (1, "institution")} <= fields
+
+    def test_empty_file(self, tmp_path: Path) -> None:
+        """An empty file has no header row."""
+        with pytest.raises(InputError, match="no header row"):
+            callkit.read_applications(_csv(tmp_path, ""))
+
+    def test_bad_number(self, tmp_path: Path) -> None:
+        """A bad amount names file, row and field."""
+        path = _csv(tmp_path, HEADER + "A,UiB,BR,two million,yes,,\n")
+        with pytest.raises(InputError) as caught:
+            callkit.read_applications(path)
+        (problem,) = caught.value.problems
+        assert (problem.file, problem.row, problem.field) == (str(path), 2, "requested_per_year")
+        assert str(problem) == f"{path}:2: requested_per_year: 'two million' is not a number"
+
+    def test_unknown_country(self, tmp_path: Path) -> None:
+        """An unknown country suggests the nearest names."""
+        path = _csv(tmp_path, HEADER + "A,UiB,Brazill,,yes,,\n")
+        with pytest.raises(InputError, match=r"unknown country 'Brazill'; did you mean Brazil"):
+            callkit.read_applications(path)
+
+    def test_missing_title(self, tmp_path: Path) -> None:
+        """A row without a title is an input error for that row."""
+        path = _csv(tmp_path, HEADER + ",UiB,BR,,,,\n")
+        with pytest.raises(InputError, match=r":2: title: the title is missing"):
+            callkit.read_applications(path)
+
+    def test_every_problem_at_once(self, tmp_path: Path) -> None:
+        """All problems of a file are reported together, in row order."""
+        path = _csv(
+            tmp_path,
+            HEADER + "A,UiB,Atlantis,x,maybe,,0\nB,UiB,BR,1,yes,,\n,UiB,,,,,\n",
+        )
+        result = callkit.read_application_file(path)
+        assert [(p.row, p.field) for p in result.problems] == [
+            (2, "partner_countries"),
+            (2, "requested_per_year"),
+            (2, "research"),
+            (2, "rank"),
+            (4, "title"),
+        ]
+        with pytest.raises(InputError, match="5 problems"):
+            result.raise_for_problems()
+
+    def test_every_row_kept(self, tmp_path: Path) -> None:
+        """Rows with problems are still read, with what could be read of them."""
+        path = _csv(tmp_path, HEADER + "A,UiB,Atlantis,1,yes,,\nB,UiB,BR,x,yes,,\n")
+        result = callkit.read_application_file(path)
+        assert [a.title for a in result.applications] == ["A", "B"]
+        assert result.applications[0].requested_per_year == Decimal(1)
+        assert result.applications[1].partner_countries == ("BR",)
+
+    @pytest.mark.parametrize("cell", ["-5", "1e9", "NaN", "Infinity", "1.2.3"])
+    def test_odd_numbers(self, tmp_path: Path, cell: str) -> None:
+        """Negative numbers, exponents and non-finite values are not amounts."""
+        path = _csv(tmp_path, HEADER + f"A,UiB,BR,{cell},yes,,\n")
+        with pytest.raises(InputError, match="requested_per_year"):
+            callkit.read_applications(path)
+
+    def test_unknown_extension(self, tmp_path: Path) -> None:
+        """A file callkit cannot read says which kinds it can."""
+        path = tmp_path / "list.txt"
+        path.write_text("x", encoding="utf-8")
+        with pytest.raises(InputError, match=r"\.txt files; use one of \.csv, \.json"):
+            callkit.read_applications(path)
+
+    def test_not_utf8(self, tmp_path: Path) -> None:
+        """A file that is not UTF-8 is an input error, not a crash."""
+        path = tmp_path / "latin1.csv"
+        path.write_bytes("title,institution\nSør,UiB\n".encode("latin-1"))
+        with pytest.raises(InputError, match="not UTF-8"):
+            callkit.read_applications(path)
+
+
+class TestReviewKeepsEveryRow:
+    """A review reports every row read, the unreadable ones included."""
+
+    def test_input_findings(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """A row with an unreadable cell appears with an 'input' error finding."""
+        path = _csv(tmp_path, HEADER + "A,UiB,Atlantis,1,yes,,\nB,NTNU,BR,1,yes,,\n")
+        result = callkit.read_application_file(path)
+        review = intpart.review(result.applications, result.problems)
+        assert [a.source for a in review.applications] == [f"{path}:2", f"{path}:3"]
+        first = review.applications[0]
+        assert first.findings[0].rule == "input"
+        assert first.findings[0].field == "partner_countries"
+        assert first.findings[0].source is None
+        assert not first.ok

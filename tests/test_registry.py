@@ -1,0 +1,186 @@
+"""Discovery: calls come from entry points, load lazily, and a broken plugin is named."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from typing import TYPE_CHECKING
+
+import pytest
+
+import callkit
+from callkit import CallNotFoundError, PluginError
+from samples import VALID
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def install(site: Path, dist: str, version: str, calls: dict[str, str], module: str) -> None:
+    """Write a throwaway distribution into *site*: a module and a dist-info with entry points."""
+    package = dist.replace("-", "_")
+    (site / f"{package}.py").write_text(textwrap.dedent(module), encoding="utf-8")
+    info = site / f"{package}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
+    )
+    lines = "\n".join(f"{name} = {package}:{attr}" for name, attr in calls.items())
+    (info / "entry_points.txt").write_text(f"[callkit.calls]\n{lines}\n", encoding="utf-8")
+
+
+COPY_OF_INTPART = """
+    import attrs
+    import callkit
+
+    def make(new_id):
+        return attrs.evolve(callkit.get_call("intpart-2022"), id=new_id)
+
+    def demo():
+        return make("demo-2030")
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder on sys.path for throwaway distributions, forgotten after the test."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m.startswith("plugin_")]:
+        monkeypatch.delitem(sys.modules, name)
+    callkit.clear_cache()
+    return tmp_path
+
+
+class TestGivenCalls:
+    """A registry built from given calls, without scanning the environment."""
+
+    def test_lookup(self, intpart: callkit.Call) -> None:
+        """Ids are listed sorted and each call is returned as given."""
+        other = callkit.structure_call({**callkit.unstructure_call(intpart), "id": "another-2023"})
+        registry = callkit.Registry.from_calls([intpart, other])
+        assert registry.ids() == ["another-2023", "intpart-2022"]
+        assert registry.get("intpart-2022") is intpart
+
+    def test_unknown_suggests(self, intpart: callkit.Call) -> None:
+        """An unknown id is a LookupError naming the nearest ids."""
+        registry = callkit.Registry.from_calls([intpart])
+        with pytest.raises(CallNotFoundError) as caught:
+            registry.get("intpart2022")
+        assert isinstance(caught.value, LookupError)
+        assert caught.value.suggestions == ("intpart-2022",)
+        assert "did you mean 'intpart-2022'?" in str(caught.value)
+
+    def test_nothing_close(self) -> None:
+        """With nothing close, the message lists what is installed, or says nothing is."""
+        with pytest.raises(CallNotFoundError, match="no call plugin is installed"):
+            callkit.Registry.from_calls([]).get("x")
+
+
+class TestEntryPoints:
+    """Plugins found through the ``callkit.calls`` entry point group."""
+
+    def test_third_party_plugin(self, site: Path) -> None:
+        """A newly installed distribution's call is listed and loads."""
+        install(site, "plugin-demo", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        assert callkit.list_calls() == ["demo-2030", "intpart-2022"]
+        call = callkit.get_call("demo-2030")
+        assert call.id == "demo-2030"
+        assert call.check(VALID).ok
+
+    def test_listing_imports_nothing(self, site: Path) -> None:
+        """Listing ids reads metadata only; the plugin is imported when its call is asked for."""
+        install(site, "plugin-lazy", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        assert "demo-2030" in callkit.list_calls()
+        assert "plugin_lazy" not in sys.modules
+        callkit.get_call("demo-2030")
+        assert "plugin_lazy" in sys.modules
+
+    def test_loaded_once(self, site: Path) -> None:
+        """Asking twice gives the same object: a call is built once per process."""
+        install(site, "plugin-once", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        assert callkit.get_call("demo-2030") is callkit.get_call("demo-2030")
+
+    def test_import_error_is_contained(self, site: Path) -> None:
+        """A plugin that fails to import names its distribution; other calls still load."""
+        install(
+            site,
+            "plugin-broken",
+            "0.3",
+            {"broken-2030": "make"},
+            "import no_such_module_anywhere\n",
+        )
+        with pytest.raises(PluginError) as caught:
+            callkit.get_call("broken-2030")
+        message = str(caught.value)
+        assert "plugin-broken 0.3" in message
+        assert "no_such_module_anywhere" in message
+        assert isinstance(caught.value.__cause__, ModuleNotFoundError)
+        assert callkit.get_call("intpart-2022").id == "intpart-2022"
+
+    def test_exception_in_plugin(self, site: Path) -> None:
+        """A plugin whose function raises is a PluginError with the cause chained."""
+        install(
+            site,
+            "plugin-raises",
+            "1.0",
+            {"raises-2030": "make"},
+            "def make():\n    raise RuntimeError('definition server down')\n",
+        )
+        with pytest.raises(PluginError, match="definition server down") as caught:
+            callkit.get_call("raises-2030")
+        assert isinstance(caught.value.__cause__, RuntimeError)
+
+    def test_not_a_call(self, site: Path) -> None:
+        """A plugin that gives something other than a Call is refused."""
+        install(
+            site,
+            "plugin-wrong",
+            "1.0",
+            {"wrong-2030": "make"},
+            "def make():\n    return {'id': 'wrong-2030'}\n",
+        )
+        with pytest.raises(PluginError, match=r"gave a dict, not a callkit\.Call"):
+            callkit.get_call("wrong-2030")
+
+    def test_id_mismatch(self, site: Path) -> None:
+        """An entry point named for one id that gives a call with another is refused."""
+        install(site, "plugin-mismatch", "1.0", {"claimed-2030": "demo"}, COPY_OF_INTPART)
+        with pytest.raises(PluginError, match="registers 'claimed-2030' but its call's id"):
+            callkit.get_call("claimed-2030")
+
+    def test_same_id_twice(self, site: Path) -> None:
+        """Two distributions offering one id is an error naming both, not first-one-wins."""
+        install(site, "plugin-first", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        install(site, "plugin-second", "2.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        with pytest.raises(PluginError) as caught:
+            callkit.get_call("demo-2030")
+        assert "plugin-first 1.0" in str(caught.value)
+        assert "plugin-second 2.0" in str(caught.value)
+
+    def test_broken_plugin_on_command_line(
+        self, site: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The command line reports a broken plugin in one line and exits 2."""
+        from callkit._cli import main  # noqa: PLC0415
+
+        install(site, "plugin-cli", "1.0", {"broken-2030": "make"}, "raise ImportError('x')\n")
+        assert main(["show", "broken-2030"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("callkit: error: the plugin for 'broken-2030' from plugin-cli 1.0")
+        assert "Traceback" not in err
+
+
+def test_import_loads_no_plugin_nor_heavy_library() -> None:
+    """Importing callkit imports no plugin, no babel and no calendar or spreadsheet library."""
+    code = (
+        "import sys, json, callkit\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'callkit_intpart', 'babel', 'icalendar', 'openpyxl', 'holidays', 'rich', "
+        "'importlib_metadata'})))\n"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == []
