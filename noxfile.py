@@ -1,5 +1,8 @@
 """Every task of the project, run with nox: ``nox`` runs the checks CI runs.
 
+Each session uses the Python that runs nox, so CI never skips a session for want of an
+interpreter.
+
 Sessions: ``tests`` (pytest against the installed package), ``lint`` (ruff), ``typing``
 (mypy --strict), ``docs`` (Sphinx, warnings are errors), ``demo`` (the main job: the
 shipped example applications checked against intpart-2022).
@@ -11,13 +14,11 @@ import nox
 
 nox.options.sessions = ["lint", "typing", "tests", "docs"]
 nox.options.reuse_existing_virtualenvs = True
-nox.options.error_on_missing_interpreters = False
 
-PYTHON = ["3.11"]
 EXAMPLES = ["examples/uib-faculty-list.csv", "examples/applications.json"]
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite against the installed package, not the source tree."""
     session.install(".[tests]")
@@ -32,14 +33,14 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def typing(session: nox.Session) -> None:
     """Type-check the package, its tests and this file with mypy --strict."""
     session.install(".[typing]", "nox")
     session.run("mypy")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation; any warning fails the build."""
     session.install(".[docs]")
@@ -55,7 +56,7 @@ def docs(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def demo(session: nox.Session) -> None:
     """The main job: check the example applications against intpart-2022.
 

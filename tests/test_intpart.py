@@ -461,3 +461,30 @@ class TestQuota:
         assert [bool(rule_findings(r, "quota")) for r in reports] == [True, True, False]
         assert not reports[0].ok
         assert reports[2].ok
+
+
+class TestInstitutionName:
+    """A name close to a policy's names is flagged, so no application escapes its quota."""
+
+    def test_near_miss(self, intpart: callkit.Call) -> None:
+        """'Univ. of Bergen' is not one of UiB's names: a warning says so and lists them."""
+        report = intpart.check(vary(institution="Univ. of Bergen"))
+        (finding,) = rule_findings(report, "institution-name")
+        assert finding.severity is Severity.WARNING
+        assert "University of Bergen" in finding.message
+        assert report.institution is None
+
+    def test_other_institution(self, intpart: callkit.Call) -> None:
+        """A name unlike any policy's gets no such warning."""
+        assert rule_findings(intpart.check(vary(institution="NTNU")), "institution-name") == []
+
+
+class TestSummary:
+    """The summary counts every finding, the quota's included."""
+
+    def test_quota_error_counted(self, intpart: callkit.Call) -> None:
+        """Over the quota, the summary counts the quota's error."""
+        summary = intpart.review(_uib(21)).summary()
+        assert summary["errors"] == 1
+        assert summary["quotas_exceeded"] == 1
+        assert summary["failed"] == 0

@@ -185,3 +185,29 @@ class TestMilestone:
         assert m.at == dt.date(2022, 3, 16)
         assert m.utc is None
         assert m.isoformat() == "2022-03-16"
+
+
+class TestRuleParameters:
+    """Rule parameters that would make findings wrong are refused."""
+
+    def test_info_severity_refused(self, intpart: callkit.Call) -> None:
+        """A rule cannot fail with 'info': that severity means 'not assessed'."""
+        data = _definition(intpart)
+        data["rules"][0]["severity"] = "info"
+        with pytest.raises(DefinitionError, match="'error' or 'warning'"):
+            callkit.structure_call(data)
+
+    def test_limit_in_other_currency(self, intpart: callkit.Call) -> None:
+        """A limit in another currency than the call's is refused."""
+        data = _definition(intpart)
+        data["rules"][3]["maximum"]["currency"] = "EUR"
+        with pytest.raises(DefinitionError, match=r"rules\[3\]\.maximum\.currency: 'EUR'"):
+            callkit.structure_call(data)
+
+    def test_describe(self, intpart: callkit.Call) -> None:
+        """Each rule says in a sentence what it asks."""
+        assert intpart.rule("applicant-institution").describe() == (
+            "a university, university college, research institute or other research "
+            "organisation in Norway"
+        )
+        assert "at most NOK 2 000 000" in intpart.rule("budget-per-year").describe()

@@ -10,6 +10,7 @@ import pytest
 
 import callkit
 from callkit import InputError
+from callkit._readers import parse_number
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -253,3 +254,84 @@ class TestReviewKeepsEveryRow:
         assert first.findings[0].field == "partner_countries"
         assert first.findings[0].source is None
         assert not first.ok
+
+
+class TestNumbers:
+    """Amounts as people write them, in Norway and elsewhere."""
+
+    @pytest.mark.parametrize(
+        ("text", "value"),
+        [
+            ("2000000", "2000000"),
+            ("2 000 000", "2000000"),
+            ("2\u00a0000\u00a0000", "2000000"),
+            ("2,000,000", "2000000"),
+            ("2.000.000", "2000000"),
+            ("2,000", "2000"),
+            ("2.000", "2000"),
+            ("1,5", "1.5"),
+            ("1.5", "1.5"),
+            ("0,125", "0.125"),
+            ("2.000,50", "2000.50"),
+            ("2,000.50", "2000.50"),
+            ("1 234,56", "1234.56"),
+        ],
+    )
+    def test_readable(self, text: str, value: str) -> None:
+        """Digit groups by space, comma or point; a lone comma or point is the decimal mark."""
+        assert parse_number(text) == Decimal(value)
+
+    @pytest.mark.parametrize("text", ["1,234,5", "1,00,000", "12.345.67", "1e3", "-1", "", "x"])
+    def test_unreadable(self, text: str) -> None:
+        """Malformed groups, exponents and signs are not numbers."""
+        assert parse_number(text) is None
+
+
+class TestSeparators:
+    """CSV files saved with semicolons or tabs, as some spreadsheets do."""
+
+    @pytest.mark.parametrize("sep", [";", "\t"])
+    def test_detected(self, tmp_path: Path, sep: str) -> None:
+        """The header row tells the separator; lists in cells still split on ';'."""
+        text = sep.join(["title", "institution", "requested_per_year"]) + "\n"
+        text += sep.join(["Ocean", "UiB", "1,5"]) + "\n"
+        (app,) = callkit.read_applications(_csv(tmp_path, text))
+        assert (app.title, app.institution, app.requested_per_year) == (
+            "Ocean",
+            "UiB",
+            Decimal("1.5"),
+        )
+
+
+class TestEachProblemOnce:
+    """A problem is reported once, not again by the rules that miss the value."""
+
+    def test_unreadable_cell(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """An unreadable partner country is an input error, not also a missing item."""
+        path = _csv(tmp_path, HEADER + "A,UiB,Atlantis,1,yes,,\n")
+        result = callkit.read_application_file(path)
+        (report,) = intpart.review(result.applications, result.problems).applications
+        fields = [(f.rule, f.field) for f in report.findings]
+        assert ("input", "partner_countries") in fields
+        assert [f for f in report.findings if f.field == "partner_countries"] == [
+            report.findings[0]
+        ]
+        assert "partner_countries could not be read" in report.findings[0].message
+
+    def test_missing_column_once(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """A missing column is one problem of the header row, kept in the review."""
+        path = _csv(tmp_path, "title,faculty\nA,MN\nB,HF\n")
+        result = callkit.read_application_file(path)
+        assert [(p.row, p.field) for p in result.problems] == [(1, "institution")]
+        review = intpart.review(result.applications, result.problems)
+        assert len(review.applications) == 2
+        assert review.problems == result.problems
+        assert not review.ok
+        assert review.to_dict()["problems"] == [
+            {
+                "file": str(path),
+                "row": 1,
+                "field": "institution",
+                "message": "there is no 'institution' column in the header row",
+            }
+        ]

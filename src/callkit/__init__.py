@@ -35,6 +35,7 @@ from callkit._provenance import Citation, Provenance, Source
 from callkit._readers import ApplicationFile, read_application_file, read_applications
 from callkit._registry import (
     ENTRY_POINT_GROUP,
+    CallEntry,
     Registry,
     clear_cache,
     get_call,
@@ -52,6 +53,8 @@ from callkit._rules import (
     PartnerCountryRule,
     RequiredFieldsRule,
     Rule,
+    RuleCheck,
+    RuleContext,
     SchemeRule,
     Term,
 )
@@ -66,6 +69,7 @@ __all__ = [
     "ApplicationFile",
     "ApplicationReport",
     "Call",
+    "CallEntry",
     "CallNotFoundError",
     "CallkitError",
     "Citation",
@@ -93,6 +97,8 @@ __all__ = [
     "RequiredFieldsRule",
     "Review",
     "Rule",
+    "RuleCheck",
+    "RuleContext",
     "SchemeRule",
     "Severity",
     "Source",

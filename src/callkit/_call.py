@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter, defaultdict
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from callkit._finding import Finding, Severity
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
 from callkit._report import ApplicationReport, QuotaReport, Review
-from callkit._rules import AnyRule, RuleCheck, RuleContext
+from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
 from callkit._timeline import Milestone, MilestoneKind, Timeline
 
@@ -24,12 +25,16 @@ if TYPE_CHECKING:
 
     from callkit._application import Application
     from callkit._errors import InputProblem
+    from callkit._money import Money
 
 INPUT_RULE = "input"
 """The rule id of findings about input that could not be read."""
 
 QUOTA_RULE = "quota"
 """The rule id of findings about an institution's quota and ranks."""
+
+INSTITUTION_NAME_RULE = "institution-name"
+"""The rule id of a warning that an institution's name nearly matches a policy's."""
 
 _Checks = tuple[tuple[str, RuleCheck], ...]
 
@@ -66,11 +71,32 @@ def _source_problems(call: Call) -> list[str]:
 
 def _rule_problems(call: Call) -> list[str]:
     ids = Counter(r.id for r in call.rules)
-    return [
+    problems = [
         f"rules[{i}].id: {rule.id!r} is used by more than one rule"
         for i, rule in enumerate(call.rules)
         if ids[rule.id] > 1
     ]
+    problems.extend(
+        f"{where}.currency: {money.currency!r} is not the call's currency {call.currency!r}"
+        for where, money in _amounts(call)
+        if money.currency != call.currency
+    )
+    return problems
+
+
+def _amounts(call: Call) -> Iterator[tuple[str, Money]]:
+    rules = [(f"rules[{i}]", r) for i, r in enumerate(call.rules)]
+    rules += [
+        (f"policies[{i}].rules[{j}]", r)
+        for i, p in enumerate(call.policies)
+        for j, r in enumerate(p.rules)
+    ]
+    for where, rule in rules:
+        if isinstance(rule, AmountRule):
+            for name in ("maximum", "minimum"):
+                money = getattr(rule, name)
+                if money is not None:
+                    yield f"{where}.{name}", money
 
 
 def _milestone_problems(call: Call) -> list[str]:
@@ -196,6 +222,10 @@ class Call:
         checks = general + per_policy[policy.institution] if policy else general
         findings: list[Finding] = []
         passed: list[str] = []
+        if policy is None and self.policies and application.institution:
+            near = self._near_miss(application.institution)
+            if near is not None:
+                findings.append(near)
         for rule_id, check in checks:
             found = check(application, policy)
             if found:
@@ -210,6 +240,35 @@ class Call:
             institution=policy.institution if policy else None,
         )
 
+    def _near_miss(self, institution: str) -> Finding | None:
+        """A warning when *institution* is close to, but not, a name of a policy's institution.
+
+        Such an application would escape that institution's quota and rules unnoticed.
+        """
+        cache = self._near_misses
+        if institution not in cache:
+            names = self._policies_by_name
+            close = difflib.get_close_matches(normalise_name(institution), names, n=1, cutoff=0.8)
+            finding = None
+            if close:
+                policy = names[close[0]]
+                finding = Finding(
+                    rule=INSTITUTION_NAME_RULE,
+                    severity=Severity.WARNING,
+                    message=f"{institution!r} looks like {policy.name.en} but is none of its "
+                    f"names, so its policy (quota and rules) was not applied; its names are "
+                    f"{', '.join(policy.all_names)}",
+                    source=self.cite(policy.provenance),
+                    field="institution",
+                    value=institution,
+                )
+            cache[institution] = finding
+        return cache[institution]
+
+    @cached_property
+    def _near_misses(self) -> dict[str, Finding | None]:
+        return {}
+
     def review(
         self,
         applications: Iterable[Application],
@@ -217,9 +276,11 @@ class Call:
     ) -> Review:
         """Check a batch of applications, and each institution's quota across the batch.
 
-        *problems* are input problems of rows that were read only in part: each appears as
-        an ``input`` error finding on the application read from that row, so that every row
-        is reported.
+        *problems* are the input problems met while reading them. A problem of a row
+        appears as an ``input`` error finding on the application read from that row, in
+        place of what the rules would say about the field that could not be read; so every
+        row is reported, and each problem once. The others (a problem of the header row, or
+        of the file) are kept in the review's ``problems``.
         """
         by_source: dict[str, list[InputProblem]] = defaultdict(list)
         for problem in problems:
@@ -227,15 +288,20 @@ class Call:
         reports = []
         for application in applications:
             report = self.check(application)
-            unread = by_source.get(application.source or "")
+            unread = by_source.pop(application.source or "", None)
             if unread:
+                fields = {p.field for p in unread}
                 report = attrs.evolve(
                     report,
-                    findings=tuple(_input_finding(p) for p in unread) + report.findings,
+                    findings=(
+                        *(_input_finding(p) for p in unread),
+                        *(f for f in report.findings if f.field not in fields),
+                    ),
                 )
             reports.append(report)
         reports, quotas = self._quotas(reports)
-        return Review(call=self.id, applications=tuple(reports), quotas=quotas)
+        rest = tuple(p for group in by_source.values() for p in group)
+        return Review(call=self.id, applications=tuple(reports), quotas=quotas, problems=rest)
 
     def _quotas(
         self, reports: list[ApplicationReport]
@@ -362,7 +428,7 @@ def _input_finding(problem: InputProblem) -> Finding:
     return Finding(
         rule=INPUT_RULE,
         severity=Severity.ERROR,
-        message=f"could not be read: {problem.message}",
+        message=f"{problem.field or 'the row'} could not be read: {problem.message}",
         source=None,
         field=problem.field,
     )

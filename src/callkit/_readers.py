@@ -108,8 +108,32 @@ def _items(value: object) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009_']")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009_']")
+_PLAIN = re.compile(r"\d+(?:[.,]\d+)?")
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*")
+_GROUPED_DECIMAL = re.compile(
+    r"[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*(?!(?P=sep))[.,]\d+"
+)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Read a number as people write it in Norway and elsewhere; ``None`` if it is not one.
+
+    Spaces (also non-breaking and thin ones) and apostrophes group digits:
+    ``2 000 000``. A comma or a point alone is the decimal mark: ``1,5`` and ``1.5``.
+    Repeated, or followed by exactly three digits, it groups thousands: ``2,000,000``,
+    ``2.000`` and ``2,000`` are two thousand and two million. With both, the last one is the
+    decimal mark: ``2.000,50`` and ``2,000.50``. No exponents, no signs.
+    """
+    text = _SPACES.sub("", text)
+    if _GROUPED.fullmatch(text):
+        return Decimal(re.sub(r"[.,]", "", text))
+    if _GROUPED_DECIMAL.fullmatch(text):
+        mark = max(text.rfind(","), text.rfind("."))
+        return Decimal(re.sub(r"[.,]", "", text[:mark]) + "." + text[mark + 1 :])
+    if _PLAIN.fullmatch(text):
+        return Decimal(text.replace(",", "."))
+    return None
 
 
 def _number(value: object) -> Decimal | None:
@@ -122,12 +146,12 @@ def _number(value: object) -> Decimal | None:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, str):
-        text = _GROUPING.sub("", value)
-        if not text:
+        if not value.strip():
             return None
-        if not _NUMBER.fullmatch(text):
+        parsed = parse_number(value)
+        if parsed is None:
             raise _CellError(f"{value!r} is not a number")
-        number = Decimal(text.replace(",", "."))
+        number = parsed
     else:
         raise _CellError(f"expected a number, got {type(value).__name__}")
     if not number.is_finite() or number < 0:
@@ -228,9 +252,16 @@ def _build(
     row: int,
     cells: Iterable[tuple[str, object]],
     problems: list[InputProblem],
+    required: Iterable[str] = _REQUIRED,
 ) -> Application:
+    """Build the application of one row; append what cannot be read to *problems*.
+
+    *required* are the required fields the file has a column for: a column missing
+    altogether is one problem of the header row, not one of every row.
+    """
     values: dict[str, Any] = {}
     extra: dict[str, str] = {}
+    unread: set[str] = set()
     for field, raw in cells:
         if field not in FIELDS:
             if raw not in (None, ""):
@@ -241,12 +272,15 @@ def _build(
             value = parse(raw)
         except _CellError as error:
             problems.append(InputProblem(path, row, field, str(error)))
+            unread.add(field)
             continue
         if value is not None and value != ():
             values[field] = value
-    for field in _REQUIRED:
-        if field not in values and not any(p.row == row and p.field == field for p in problems):
-            problems.append(InputProblem(path, row, field, f"the {field} is missing"))
+    problems.extend(
+        InputProblem(path, row, field, f"the {field} is missing")
+        for field in required
+        if field not in values and field not in unread
+    )
     values.setdefault("title", "")
     values.setdefault("institution", "")
     return Application(**values, extra=extra, source=f"{path}:{row}")
@@ -284,19 +318,29 @@ def _columns(
     return columns
 
 
+def _delimiter(text: str) -> str:
+    """The separator the header row uses: a comma, or a semicolon or tab as some write."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)
+
+
 def read_csv(path: str | Path) -> ApplicationFile:
-    """Read a CSV file: UTF-8 (a byte-order mark is allowed), a header row, one row each."""
+    """Read a CSV file: UTF-8 (a byte-order mark is allowed), a header row, one row each.
+
+    The separator is a comma, or a semicolon or a tab when the header row uses one.
+    """
     name = str(path)
     text = _read_text(name)
     problems: list[InputProblem] = []
     warnings: list[str] = []
     try:
-        rows = list(csv.reader(text.splitlines(keepends=True)))
+        rows = list(csv.reader(text.splitlines(keepends=True), delimiter=_delimiter(text)))
     except csv.Error as error:
         raise InputError([InputProblem(name, None, None, f"not valid CSV: {error}")]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError([InputProblem(name, 1, None, "the file has no header row")])
     columns = _columns(name, rows[0], problems, warnings)
+    required = [field for field in _REQUIRED if field in columns]
     applications = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -311,7 +355,8 @@ def read_csv(path: str | Path) -> ApplicationFile:
                     f"header has {len(columns)}; the extra cells are ignored",
                 )
             )
-        applications.append(_build(name, number, zip(columns, cells, strict=False), problems))
+        cells_by_field = zip(columns, cells, strict=False)
+        applications.append(_build(name, number, cells_by_field, problems, required))
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
 
 

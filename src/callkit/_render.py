@@ -127,10 +127,11 @@ def render_call(call: Call) -> str:
             lines += _rule_block(rule, call)
         lines.extend(_wrap(f"Note: {n.text.en}", "  ") for n in policy.notes)
     lines += ["", "Timeline"]
+    when = [format_instant(m.at, m.zone) for m in call.timeline]
+    width = max(map(len, when), default=0)
     lines.extend(
-        f"  {format_instant(m.at, m.zone):<32} {m.title.en}"
-        + (f" ({m.institution})" if m.institution else "")
-        for m in call.timeline
+        f"  {w:<{width}}  {m.title.en}" + (f" ({m.institution})" if m.institution else "")
+        for w, m in zip(when, call.timeline, strict=True)
     )
     if call.notes:
         lines += ["", "Notes"]
@@ -179,13 +180,17 @@ def _application_lines(report: ApplicationReport) -> list[str]:
 
 def _quota_lines(quota: QuotaReport) -> list[str]:
     state = f"EXCEEDED by {quota.over_by}" if quota.exceeded else "within the quota"
-    lines = [f"{quota.institution}: {quota.count} of at most {quota.limit}, {state}"]
+    lines = [f"  {quota.institution}: {quota.count} of at most {quota.limit}, {state}"]
     if quota.by_faculty:
         faculties = ", ".join(f"{f or '(no faculty)'} {n}" for f, n in quota.by_faculty.items())
-        lines.append(_wrap(f"by faculty: {faculties}", "  "))
+        lines.append(_wrap(f"by faculty: {faculties}", "    "))
     for finding in quota.findings:
         lines += _finding_lines(finding)
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def render_review(review: Review, call: Call) -> str:
@@ -198,11 +203,15 @@ def render_review(review: Review, call: Call) -> str:
         for quota in review.quotas:
             lines += _quota_lines(quota)
         lines.append("")
+    if review.problems:
+        lines.append("Input problems")
+        lines.extend(_wrap(str(p), "  ") for p in review.problems)
+        lines.append("")
     s = review.summary()
     lines.append(
-        f"{s['applications']} applications: {s['ok']} pass, {s['failed']} fail; "
-        f"{s['errors']} errors, {s['warnings']} warnings; "
-        f"{s['quotas_exceeded']} quotas exceeded"
+        f"{_count(s['applications'], 'application')}: {s['ok']} pass, {s['failed']} fail; "
+        f"{_count(s['errors'], 'error')}, {_count(s['warnings'], 'warning')}; "
+        f"{_count(s['quotas_exceeded'], 'quota')} exceeded"
     )
     lines.append("Result: " + ("OK" if review.ok else "NOT OK"))
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from callkit._application import Application
+from callkit._errors import InputProblem
 from callkit._finding import Finding, Severity
 
 
@@ -134,17 +135,23 @@ class Review:
     call: str
     applications: tuple[ApplicationReport, ...]
     quotas: tuple[QuotaReport, ...]
+    problems: tuple[InputProblem, ...] = ()
 
     @property
     def ok(self) -> bool:
-        """Whether no application has an error finding and no quota is exceeded."""
-        return all(a.ok for a in self.applications) and all(q.ok for q in self.quotas)
+        """Whether the input was read whole, no application fails and no quota is exceeded."""
+        return (
+            not self.problems
+            and all(a.ok for a in self.applications)
+            and all(q.ok for q in self.quotas)
+        )
 
     def summary(self) -> dict[str, int]:
         """Counts: applications, those that pass and fail, findings by severity, quotas over."""
         counts = {str(s): 0 for s in Severity}
-        for report in self.applications:
-            for finding in report.findings:
+        groups = [a.findings for a in self.applications] + [q.findings for q in self.quotas]
+        for findings in groups:
+            for finding in findings:
                 counts[str(finding.severity)] += 1
         passing = sum(1 for a in self.applications if a.ok)
         return {
@@ -165,4 +172,8 @@ class Review:
             "summary": self.summary(),
             "applications": [a.to_dict() for a in self.applications],
             "quotas": [q.to_dict() for q in self.quotas],
+            "problems": [
+                {"file": p.file, "row": p.row, "field": p.field, "message": p.message}
+                for p in self.problems
+            ],
         }

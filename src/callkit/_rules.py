@@ -63,6 +63,11 @@ def _lookup(terms: tuple[Term, ...]) -> dict[str, Term]:
     return table
 
 
+def _either(items: list[str]) -> str:
+    """``a, b or c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
 def _names(terms: tuple[Term, ...]) -> str:
     return ", ".join(f"{t.name.en} ({t.code})" for t in terms)
 
@@ -75,7 +80,16 @@ class Rule:
     id: str
     title: Text
     provenance: Provenance
-    severity: Severity = Severity.ERROR
+    severity: Severity = attrs.field(default=Severity.ERROR)
+
+    @severity.validator
+    def _breaking(self, _attribute: object, value: Severity) -> None:
+        if value is Severity.INFO:
+            msg = (
+                "a rule's severity is 'error' or 'warning'; 'info' is kept for rules "
+                "that could not be assessed"
+            )
+            raise ValueError(msg)
 
     def describe(self) -> str:  # pragma: no cover - every kind overrides
         """What the rule asks, in one English sentence."""
@@ -127,8 +141,8 @@ class InstitutionRule(Rule):
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
-        kinds = ", ".join(t.name.en.lower() for t in self.types)
-        return f"a {kinds} in {', '.join(country_name(c) for c in self.countries)}"
+        kinds = _either([t.name.en.lower() for t in self.types])
+        return f"a {kinds} in {_either([country_name(c) for c in self.countries])}"
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
