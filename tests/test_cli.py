@@ -83,7 +83,7 @@ class TestTimeline:
 
     def test_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Milestones in time order with kind, title, at and institution."""
-        status, data = run_json(capsys, "timeline", "intpart-2022")
+        status, data = run_json(capsys, "timeline", "intpart-2022", "--institution", "UiB")
         assert status == 0
         assert [m["kind"] for m in data][:5] == [
             "opens",
@@ -114,10 +114,13 @@ class TestTimeline:
         assert "UiB" in err
 
     def test_institution(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """--institution keeps the funder's milestones and that institution's."""
-        status, data = run_json(capsys, "timeline", "intpart-2022", "--institution", "UiB")
+        """The funder's milestones by default; --institution adds that institution's."""
+        _, funder = run_json(capsys, "timeline", "intpart-2022")
+        assert {m["institution"] for m in funder} == {None}
+        status, data = run_json(capsys, "timeline", "intpart-2022", "--institution", "uib")
         assert status == 0
         assert {m["institution"] for m in data} == {None, "UiB"}
+        assert len(data) == len(funder) + 2
 
 
 class TestCheck:

@@ -26,6 +26,7 @@ from callkit._errors import (
     DefinitionError,
     InputError,
     InputProblem,
+    NoDeadlineError,
     PluginError,
 )
 from callkit._finding import Finding, Severity
@@ -59,8 +60,9 @@ from callkit._rules import (
     Term,
 )
 from callkit._text import Text
-from callkit._timeline import Milestone, MilestoneKind, Timeline
+from callkit._timeline import Milestone, MilestoneKind, Offset, Timeline
 from callkit._version import __version__
+from callkit._workdays import Rollover
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -86,7 +88,9 @@ __all__ = [
     "Milestone",
     "MilestoneKind",
     "Money",
+    "NoDeadlineError",
     "Note",
+    "Offset",
     "OwnShareRule",
     "PartnerCountryRule",
     "PluginError",
@@ -96,6 +100,7 @@ __all__ = [
     "Registry",
     "RequiredFieldsRule",
     "Review",
+    "Rollover",
     "Rule",
     "RuleCheck",
     "RuleContext",

@@ -12,13 +12,14 @@ import attrs
 import pendulum
 
 from callkit._countries import normalise_name
+from callkit._errors import NoDeadlineError
 from callkit._finding import Finding, Severity
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
 from callkit._report import ApplicationReport, QuotaReport, Review
 from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
-from callkit._timeline import Milestone, MilestoneKind, Timeline
+from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -100,13 +101,39 @@ def _amounts(call: Call) -> Iterator[tuple[str, Money]]:
 
 
 def _milestone_problems(call: Call) -> list[str]:
+    given = [(f"milestones[{i}]", m) for i, m in enumerate(call.milestones)]
+    given += [
+        (f"policies[{i}].milestones[{j}]", m)
+        for i, p in enumerate(call.policies)
+        for j, m in enumerate(p.milestones)
+    ]
+    both = [
+        f"{where}: give a 'date' or a 'relative' date, not both"
+        for where, m in given
+        if m.date is not None and m.relative is not None
+    ]
+    if both:
+        return both
     problems = [
         f"milestones[{i}]: a funder deadline needs a time and a zone, not a date alone"
         for i, m in enumerate(call.milestones)
         if m.kind is MilestoneKind.DEADLINE and m.time is None
     ]
-    if not any(m.kind is MilestoneKind.DEADLINE for m in call.milestones):
-        problems.append("milestones: a call needs a funder deadline (kind 'deadline')")
+    has_deadline = any(m.kind is MilestoneKind.DEADLINE for m in call.milestones)
+    if call.continuous and has_deadline:
+        problems.append("milestones: a permanently open call has no deadline")
+    elif not call.continuous and not has_deadline:
+        problems.append(
+            "milestones: a call needs a funder deadline (kind 'deadline'), or "
+            "'continuous = true' if it is permanently open"
+        )
+    stages = [m.stage for m in call.milestones if m.stage is not None]
+    if stages and sorted(stages) != ["full", "outline"]:
+        problems.append("milestones: a two-stage call has one 'outline' and one 'full' deadline")
+    try:
+        call.timeline  # noqa: B018  (works out relative dates, refusing impossible ones)
+    except ValueError as error:
+        problems.append(f"milestones: {error}")
     return problems
 
 
@@ -129,6 +156,9 @@ class Call:
     policy names one of them. ``milestones`` are the funder's; each policy in ``policies``
     adds an institution's own. ``rules`` apply to every application, and a policy's rules to
     that institution's applications only.
+
+    A call has one deadline, two (an ``outline`` and a ``full`` stage), several cut-off
+    dates, or, when ``continuous``, none: it is permanently open.
     """
 
     id: str
@@ -143,6 +173,7 @@ class Call:
     rules: tuple[AnyRule, ...] = ()
     policies: tuple[InstitutionPolicy, ...] = ()
     notes: tuple[Note, ...] = ()
+    continuous: bool = False
 
     def __attrs_post_init__(self) -> None:
         """Check what no single field can: sources cited, ids unique, a timed deadline."""
@@ -159,20 +190,47 @@ class Call:
 
     @cached_property
     def timeline(self) -> Timeline:
-        """The funder's milestones and every institution's, in time order."""
+        """The funder's milestones and every institution's, in time order.
+
+        Relative dates are worked out and rollovers applied, in the calendar a milestone
+        names or, for an institution's, in its country's.
+        """
         milestones = list(self.milestones)
         for policy in self.policies:
             milestones.extend(
                 attrs.evolve(m, institution=policy.institution) for m in policy.milestones
             )
-        return Timeline(tuple(milestones))
+        calendars = {p.institution: p.country for p in self.policies if p.country}
+        return Timeline(tuple(resolve(milestones, calendars)))
+
+    @property
+    def deadline_model(self) -> str:
+        """``single``, ``two_stage``, ``cutoffs`` (several deadlines) or ``continuous``."""
+        deadlines = self.timeline.deadlines
+        if not deadlines:
+            return "continuous"
+        if any(m.stage for m in deadlines):
+            return "two_stage"
+        return "single" if len(deadlines) == 1 else "cutoffs"
+
+    def next_deadline(self, now: pendulum.DateTime | None = None) -> pendulum.DateTime | None:
+        """The first funder deadline not yet passed at *now* (default now), or ``None``."""
+        upcoming = [m for m in self.timeline.deadlines if m.end > (now or pendulum.now("UTC"))]
+        return _instant(upcoming[0]) if upcoming else None
 
     @property
     def deadline(self) -> pendulum.DateTime:
-        """The funder's application deadline, an aware datetime in the call's zone."""
-        at = self.timeline.of_kind(MilestoneKind.DEADLINE)[0].at
-        assert isinstance(at, pendulum.DateTime)  # noqa: S101  (ensured by validation)
-        return at
+        """The next funder deadline, or the last one when all have passed.
+
+        An aware datetime in the deadline's zone. For a single-deadline call it is that
+        deadline, whatever the date. Raises :class:`NoDeadlineError` for a permanently
+        open call.
+        """
+        deadlines = self.timeline.deadlines
+        if not deadlines:
+            msg = f"{self.id} is permanently open: it has no deadline"
+            raise NoDeadlineError(msg)
+        return self.next_deadline() or _instant(deadlines[-1])
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -422,6 +480,12 @@ def _over_quota_message(
     if ranking:
         message += " The faculties must rank their applications in order of priority."
     return f"{message} By faculty: {faculties}."
+
+
+def _instant(milestone: Milestone) -> pendulum.DateTime:
+    at = milestone.at
+    assert isinstance(at, pendulum.DateTime)  # noqa: S101  (deadlines have a time: validated)
+    return at
 
 
 def _input_finding(problem: InputProblem) -> Finding:

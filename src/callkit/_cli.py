@@ -18,9 +18,12 @@ from callkit._version import __version__
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import pendulum
+
     from callkit._application import Application
     from callkit._call import Call
     from callkit._errors import InputProblem
+    from callkit._timeline import Milestone
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -41,30 +44,96 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"callkit {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, help_text: str, formats: tuple[str, ...] = ("text", "json")
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument(
             "--format",
-            choices=("text", "json"),
+            choices=formats,
             default="text",
-            help="text for people (the default) or JSON for tools",
+            help="text for people (the default), JSON for tools"
+            + (", or an iCalendar file" if "ics" in formats else ""),
         )
         return sub
+
+    def time_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--institution",
+            metavar="NAME",
+            help="add this institution's own milestones to the funder's",
+        )
+        sub.add_argument(
+            "--tz",
+            metavar="ZONE",
+            help="show times in this IANA zone (such as America/New_York)",
+        )
 
     command("calls", "list the installed calls")
     show = command("show", "show a call: its rules with their sources, policies and timeline")
     show.add_argument("call_id", metavar="CALL_ID")
-    timeline = command("timeline", "list a call's milestones in time order")
+    timeline = command(
+        "timeline", "list a call's milestones in time order", ("text", "json", "ics")
+    )
     timeline.add_argument("call_id", metavar="CALL_ID")
-    timeline.add_argument(
-        "--institution",
-        metavar="NAME",
-        help="the funder's milestones and this institution's only",
+    time_options(timeline)
+    upcoming = command("upcoming", "list what is due soon across every installed call")
+    upcoming.add_argument(
+        "--days", type=_positive, default=30, metavar="N", help="how far ahead (default 30)"
+    )
+    upcoming.add_argument(
+        "--now",
+        type=_instant,
+        metavar="WHEN",
+        help="look ahead from this ISO 8601 date or time instead of now",
+    )
+    time_options(upcoming)
+    lint = command("lint", "point out what looks wrong in a call's timeline")
+    lint.add_argument(
+        "target", metavar="CALL_ID|FILE", help="an installed call, or a definition file"
     )
     check = command("check", "check applications in CSV or JSON files against a call")
     check.add_argument("call_id", metavar="CALL_ID")
     check.add_argument("files", metavar="FILE", nargs="+", help="CSV or JSON files")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"{text!r} is not a whole number of 1 or more"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _instant(text: str) -> pendulum.DateTime:
+    import pendulum  # noqa: PLC0415
+
+    try:
+        parsed = pendulum.parse(text, tz="UTC")
+    except (ValueError, pendulum.parsing.exceptions.ParserError) as error:
+        msg = f"{text!r} is not an ISO 8601 date or time"
+        raise argparse.ArgumentTypeError(msg) from error
+    if isinstance(parsed, pendulum.DateTime):
+        return parsed
+    if isinstance(parsed, pendulum.Date):
+        return pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
+    msg = f"{text!r} is not an ISO 8601 date or time"
+    raise argparse.ArgumentTypeError(msg)
+
+
+def _zone(zone: str | None) -> str | None:
+    if zone is not None:
+        from callkit._timeline import zone_info  # noqa: PLC0415
+
+        try:
+            zone_info(zone)
+        except ValueError as error:
+            raise _UsageError(str(error)) from None
+    return zone
 
 
 def _emit(data: Any) -> None:  # noqa: ANN401
@@ -84,7 +153,8 @@ def _cmd_calls(args: argparse.Namespace) -> int:
                     "title": c.title.en,
                     "title_nb": c.title.nb,
                     "programme": c.programme.en,
-                    "deadline": c.deadline.isoformat(),
+                    "deadline_model": c.deadline_model,
+                    "deadline": c.deadline.isoformat() if c.timeline.deadlines else None,
                 }
                 for c in calls
             ]
@@ -117,24 +187,83 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _institution(call: Call, name: str | None, *, strict: bool = True) -> str | None:
+    """The short name of the institution *name*, whose milestones are wanted, if any."""
+    if name is None:
+        return None
+    policy = call.policy_for(name)
+    if policy is None:
+        if not strict:
+            return None
+        known = ", ".join(p.institution for p in call.policies) or "none"
+        raise _UsageError(f"{call.id} has no policy for {name!r} (institutions: {known})")
+    return policy.institution
+
+
 def _cmd_timeline(args: argparse.Namespace) -> int:
     call = _get(args.call_id)
-    timeline = call.timeline
-    if args.institution is not None:
-        policy = call.policy_for(args.institution)
-        if policy is None:
-            known = ", ".join(p.institution for p in call.policies) or "none"
-            raise _UsageError(
-                f"{call.id} has no policy for {args.institution!r} (institutions: {known})"
-            )
-        timeline = timeline.for_institution(policy.institution)
+    tz = _zone(args.tz)
+    timeline = call.timeline.for_institution(_institution(call, args.institution))
+    if args.format == "ics":
+        from callkit._ics import to_ics  # noqa: PLC0415
+
+        sys.stdout.buffer.write(to_ics(call, timeline))
+        sys.stdout.flush()
+        return EXIT_OK
     from callkit._render import milestone_to_dict, render_timeline  # noqa: PLC0415
 
     if args.format == "json":
-        _emit([milestone_to_dict(m, call) for m in timeline])
+        _emit([milestone_to_dict(m, call, tz) for m in timeline])
     else:
-        print(render_timeline(call, timeline))  # noqa: T201
+        print(render_timeline(call, timeline, tz))  # noqa: T201
     return EXIT_OK
+
+
+def _cmd_upcoming(args: argparse.Namespace) -> int:
+    import pendulum  # noqa: PLC0415
+
+    from callkit._registry import default_registry  # noqa: PLC0415
+
+    tz = _zone(args.tz)
+    start = args.now or pendulum.now("UTC")
+    end = start.add(days=args.days)
+    registry = default_registry()
+    entries: list[tuple[Call, Milestone]] = []
+    for call_id in registry.ids():
+        try:
+            call = registry.get(call_id)
+        except CallkitError as error:
+            _warn(f"{call_id} is left out: {error}")
+            continue
+        timeline = call.timeline.for_institution(_institution(call, args.institution, strict=False))
+        entries.extend((call, m) for m in timeline.between(start, end))
+    entries.sort(key=lambda entry: (entry[1].start, entry[0].id))
+    from callkit._render import milestone_to_dict, render_upcoming  # noqa: PLC0415
+
+    if args.format == "json":
+        _emit([milestone_to_dict(m, call, tz) for call, m in entries])
+    else:
+        print(render_upcoming(entries, tz, start, args.days))  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    from pathlib import Path  # noqa: PLC0415
+
+    from callkit._lint import lint, lint_definition  # noqa: PLC0415
+
+    target = args.target
+    if Path(target).suffix.lower() in {".toml", ".json"} or Path(target).exists():
+        findings = lint_definition(target)
+    else:
+        findings = lint(_get(target))
+    if args.format == "json":
+        _emit([f.to_dict() for f in findings])
+    else:
+        from callkit._render import render_lint  # noqa: PLC0415
+
+        print(render_lint(target, findings))  # noqa: T201
+    return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -188,7 +317,9 @@ _COMMANDS = {
     "calls": _cmd_calls,
     "show": _cmd_show,
     "timeline": _cmd_timeline,
+    "upcoming": _cmd_upcoming,
     "check": _cmd_check,
+    "lint": _cmd_lint,
 }
 
 

@@ -57,6 +57,10 @@ class DefinitionError(CallkitError, ValueError):
         super().__init__(f"invalid call definition {origin}:\n{lines}")
 
 
+class NoDeadlineError(CallkitError, LookupError):
+    """A permanently open call has no deadline."""
+
+
 class PluginError(CallkitError):
     """A plugin that supplies a call could not be loaded; the cause is chained."""
 

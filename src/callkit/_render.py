@@ -10,9 +10,10 @@ import pendulum
 from callkit._finding import Finding, Severity
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from callkit._call import Call
+    from callkit._lint import LintFinding
     from callkit._provenance import Citation, Provenance
     from callkit._report import ApplicationReport, QuotaReport, Review
     from callkit._rules import AnyRule
@@ -33,27 +34,47 @@ def format_instant(at: pendulum.DateTime | pendulum.Date, zone: str | None = Non
     return at.format("ddd D MMM YYYY")
 
 
+def _with_utc(at: pendulum.DateTime) -> str:
+    return f"{format_instant(at)} ({at.in_tz('UTC').format('HH:mm')} UTC)"
+
+
 def _deadline_line(call: Call) -> str:
-    deadline = call.deadline
-    utc = deadline.in_tz("UTC")
-    return f"Application deadline: {format_instant(deadline)} ({utc.format('HH:mm')} UTC)"
+    deadlines = call.timeline.deadlines
+    if not deadlines:
+        return "Permanently open: no deadline"
+    if len(deadlines) == 1:
+        return f"Application deadline: {_with_utc(call.deadline)}"
+    parts = []
+    for m in deadlines:
+        at = m.at
+        assert isinstance(at, pendulum.DateTime)  # noqa: S101  (deadlines have a time)
+        parts.append(f"{m.stage or m.title.en}: {_with_utc(at)}")
+    return "Deadlines: " + "; ".join(parts)
 
 
 # -- timeline ------------------------------------------------------------------------------
 
 
-def milestone_to_dict(milestone: Milestone, call: Call) -> dict[str, Any]:
-    """A milestone as plain data, as ``callkit timeline --format json`` gives it."""
+def milestone_to_dict(milestone: Milestone, call: Call, tz: str | None = None) -> dict[str, Any]:
+    """A milestone as plain data, as ``callkit timeline --format json`` gives it.
+
+    ``at`` is the instant with its UTC offset, in *tz* when given and otherwise in the
+    milestone's own zone, or the date of a whole-day milestone.
+    """
     utc = milestone.utc
+    at = milestone.in_tz(tz) if tz else milestone.at
     return {
+        "call": call.id,
         "kind": str(milestone.kind),
         "title": milestone.title.en,
         "title_nb": milestone.title.nb,
-        "at": milestone.isoformat(),
+        "at": at.isoformat(),
         "zone": milestone.zone,
         "utc": utc.isoformat().replace("+00:00", "Z") if utc else None,
         "whole_day": milestone.whole_day,
         "institution": milestone.institution,
+        "id": milestone.id,
+        "stage": milestone.stage,
         "published": milestone.published,
         "source": citation_to_dict(call.cite(milestone.provenance)),
     }
@@ -70,26 +91,52 @@ def citation_to_dict(citation: Citation) -> dict[str, Any]:
     }
 
 
-def render_timeline(call: Call, milestones: Iterable[Milestone]) -> str:
-    """The timeline as a table: local time, UTC, kind, title, institution."""
-    rows = [("When (local)", "UTC", "Kind", "What", "Who")]
-    for m in milestones:
-        utc = m.utc
-        rows.append(
-            (
-                format_instant(m.at, m.zone),
-                utc.format("YYYY-MM-DD HH:mm") if utc else "whole day",
-                str(m.kind),
-                m.title.en,
-                m.institution or "funder",
-            )
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return [
+        "  ".join([*(r[i].ljust(w) for i, w in enumerate(widths)), r[-1]]).rstrip() for r in rows
+    ]
+
+
+def _when(m: Milestone, tz: str | None) -> str:
+    return format_instant(m.in_tz(tz) if tz else m.at, tz or m.zone)
+
+
+def _utc(m: Milestone) -> str:
+    utc = m.utc
+    return utc.format("YYYY-MM-DD HH:mm") if utc else "whole day"
+
+
+def render_timeline(call: Call, milestones: Iterable[Milestone], tz: str | None = None) -> str:
+    """The timeline as a table: time (local, or in *tz*), UTC, kind, title, institution."""
+    header = ("When" + (f" ({tz})" if tz else " (local)"), "UTC", "Kind", "What", "Who")
+    rows = [header] + [
+        (_when(m, tz), _utc(m), str(m.kind), m.title.en, m.institution or "funder")
+        for m in milestones
+    ]
+    return "\n".join([f"{call.id}: {call.title.en}", "", *_table(rows)])
+
+
+def render_upcoming(
+    entries: Iterable[tuple[Call, Milestone]], tz: str | None, start: pendulum.DateTime, days: int
+) -> str:
+    """Milestones across calls in time order, for a research office's look-ahead."""
+    items = list(entries)
+    title = f"Milestones from {start.format('ddd D MMM YYYY HH:mm')} UTC, {days} days ahead"
+    if not items:
+        return f"{title}\n\nNothing is due."
+    header = ("When" + (f" ({tz})" if tz else " (local)"), "UTC", "Call", "Kind", "What")
+    rows = [header] + [
+        (
+            _when(m, tz),
+            _utc(m),
+            call.id,
+            str(m.kind),
+            m.title.en + (f" ({m.institution})" if m.institution else ""),
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = [f"{call.id}: {call.title.en}", ""]
-    for row in rows:
-        cells = [row[i].ljust(widths[i]) for i in range(4)]
-        lines.append("  ".join([*cells, row[4]]).rstrip())
-    return "\n".join(lines)
+        for call, m in items
+    ]
+    return "\n".join([title, "", *_table(rows)])
 
 
 # -- show ----------------------------------------------------------------------------------
@@ -217,10 +264,30 @@ def render_review(review: Review, call: Call) -> str:
     return "\n".join(lines)
 
 
+def render_lint(target: str, findings: Iterable[LintFinding]) -> str:
+    """Lint findings as text, each with its milestone and source."""
+    items = list(findings)
+    lines = [f"Lint of {target}", ""]
+    for f in items:
+        lines.append(_wrap(f"{f.severity:<7} {f.code}: {f.message}", "  "))
+        if f.milestone:
+            lines.append(_wrap(f"milestone: {f.milestone}", "          "))
+        if f.source:
+            lines.append(_wrap(f"source: {f.source}", "          "))
+    errors = sum(1 for f in items if f.severity is Severity.ERROR)
+    lines += ["", f"{_count(errors, 'error')}, {_count(len(items) - errors, 'warning')}"]
+    return "\n".join(lines)
+
+
+def _deadline_cell(call: Call) -> str:
+    if not call.timeline.deadlines:
+        return "permanently open"
+    deadline = call.deadline
+    return f"{deadline.format('YYYY-MM-DD HH:mm')} {deadline.timezone_name}"
+
+
 def render_calls(calls: Iterable[Call]) -> str:
-    """One line per call: id, deadline, title."""
-    return "\n".join(
-        f"{c.id:<20} {c.deadline.format('YYYY-MM-DD HH:mm')} {c.deadline.timezone_name:<14} "
-        f"{c.title.en}"
-        for c in calls
-    )
+    """One line per call: id, next (or last) deadline, title."""
+    rows = [("Call", "Deadline", "Title")]
+    rows += [(c.id, _deadline_cell(c), c.title.en) for c in calls]
+    return "\n".join(_table(rows))

@@ -1,0 +1,281 @@
+"""Lint: what in a call's timeline is suspicious, though the definition loads.
+
+A lint finding names the milestone and the source it comes from. Errors are what cannot be
+right (an internal deadline after the deadline it serves, a weekday that does not fall on
+its date); warnings are what a person should look at (a published zone label that does
+not match the zone's offset on that date).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pendulum
+
+from callkit._errors import DefinitionError
+from callkit._finding import Severity
+from callkit._provenance import Citation
+from callkit._timeline import Milestone, MilestoneKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from callkit._call import Call
+
+# Abbreviations that people print after a time in place of a zone.
+_ZONE_LABELS = frozenset(
+    [
+        "UTC",
+        "GMT",
+        "Z",
+        "CET",
+        "CEST",
+        "EET",
+        "EEST",
+        "WET",
+        "WEST",
+        "BST",
+        "IST",
+        "EST",
+        "EDT",
+        "CST",
+        "CDT",
+        "MST",
+        "MDT",
+        "PST",
+        "PDT",
+        "AKST",
+        "AKDT",
+        "HST",
+        "JST",
+        "KST",
+        "AEST",
+        "AEDT",
+        "ACST",
+        "ACDT",
+        "AWST",
+        "NZST",
+        "NZDT",
+        "SAST",
+        "MSK",
+        "BRT",
+        "ART",
+    ]
+)
+_UTC_LABELS = frozenset({"UTC", "GMT", "Z"})
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@attrs.frozen
+class LintFinding:
+    """One thing lint found: a ``code`` to filter on, a severity, and what it concerns.
+
+    ``milestone`` describes the milestone (kind, title, date and institution), and
+    ``source`` cites where the milestone comes from.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    milestone: str | None = None
+    source: Citation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """As plain data, as ``callkit lint --format json`` gives it."""
+        from callkit._render import citation_to_dict  # noqa: PLC0415
+
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "milestone": self.milestone,
+            "source": None if self.source is None else citation_to_dict(self.source),
+        }
+
+
+def describe(milestone: Milestone) -> str:
+    """A milestone named for a person: kind, title, date and whose it is."""
+    who = f" of {milestone.institution}" if milestone.institution else ""
+    return f"{milestone.kind} {milestone.title.en!r}{who} ({milestone.isoformat()})"
+
+
+def _weekdays() -> dict[str, int]:
+    from babel import Locale  # noqa: PLC0415
+
+    names: dict[str, int] = {}
+    for lang in ("nb", "en"):
+        for number, name in Locale.parse(lang).days["format"]["wide"].items():
+            names[str(name).casefold()] = int(number)
+    return names
+
+
+class _Linter:
+    def __init__(self, call: Call) -> None:
+        self.call = call
+        self.timeline = call.timeline
+
+    def finding(self, code: str, severity: Severity, message: str, m: Milestone) -> LintFinding:
+        return LintFinding(
+            code=code,
+            severity=severity,
+            message=message,
+            milestone=describe(m),
+            source=self.call.cite(m.provenance),
+        )
+
+    def run(self) -> list[LintFinding]:
+        return [
+            *self.zone_labels(),
+            *self.weekdays(),
+            *self.naive(),
+            *self.internal_deadlines(),
+            *self.order(),
+        ]
+
+    def zone_labels(self) -> Iterator[LintFinding]:
+        for m in self.timeline:
+            if not m.published or m.time is None or m.zone is None:
+                continue
+            at = m.at
+            assert isinstance(at, pendulum.DateTime)  # noqa: S101  (a time and a zone)
+            actual = at.tzname() or ""
+            offset = at.format("Z")
+            for label in re.findall(r"\b[A-Z]{1,5}\b", m.published):
+                if label not in _ZONE_LABELS or label == actual:
+                    continue
+                if label in _UTC_LABELS and at.utcoffset() == pendulum.duration():
+                    continue
+                yield self.finding(
+                    "zone-label",
+                    Severity.WARNING,
+                    f"published as {m.published!r}, but on {m.day} {m.zone} is on {actual} "
+                    f"(UTC{offset}), not {label}: the instant is "
+                    f"{at.in_tz('UTC').format('YYYY-MM-DD HH:mm')} UTC",
+                    m,
+                )
+
+    def weekdays(self) -> Iterator[LintFinding]:
+        names: dict[str, int] | None = None
+        for m in self.timeline:
+            if not m.published:
+                continue
+            names = names if names is not None else _weekdays()
+            for word in _WORD.findall(m.published):
+                weekday = names.get(word.casefold())
+                if weekday is not None and weekday != m.day.weekday():
+                    actual = pendulum.Date(m.day.year, m.day.month, m.day.day).format("dddd")
+                    yield self.finding(
+                        "weekday",
+                        Severity.ERROR,
+                        f"published as {m.published!r}, but {m.day} is a {actual}",
+                        m,
+                    )
+
+    def naive(self) -> Iterator[LintFinding]:
+        for m in self.timeline:
+            if m.zone is None:
+                yield self.finding(
+                    "naive",
+                    Severity.WARNING,
+                    "the milestone has no zone, so the instant its day starts and ends "
+                    "depends on where it is read; give it an IANA zone",
+                    m,
+                )
+
+    def internal_deadlines(self) -> Iterator[LintFinding]:
+        deadlines = self.timeline.deadlines
+        for m in self.timeline.of_kind(MilestoneKind.INTERNAL_DEADLINE):
+            served = [d for d in deadlines if d.start >= m.start]
+            if not served:
+                if deadlines:
+                    yield self.finding(
+                        "internal-after-deadline",
+                        Severity.ERROR,
+                        f"the internal deadline is after the funder's deadline "
+                        f"({deadlines[-1].isoformat()})",
+                        m,
+                    )
+                continue
+            if m.end > served[0].start:
+                yield self.finding(
+                    "internal-after-deadline",
+                    Severity.WARNING,
+                    f"the internal deadline lasts the whole day, past the funder's deadline "
+                    f"at {served[0].isoformat()}: give it a time",
+                    m,
+                )
+
+    def order(self) -> Iterator[LintFinding]:
+        def first(kind: MilestoneKind) -> Milestone | None:
+            found = [m for m in self.timeline.of_kind(kind) if not m.institution]
+            return found[0] if found else None
+
+        opens = first(MilestoneKind.OPENS)
+        deadlines = self.timeline.deadlines
+        if opens is not None:
+            for d in deadlines:
+                if d.start <= opens.start:
+                    yield self.finding(
+                        "out-of-order",
+                        Severity.ERROR,
+                        f"the deadline is not after the call opens ({opens.isoformat()})",
+                        d,
+                    )
+        stages = {d.stage: d for d in deadlines if d.stage}
+        if {"outline", "full"} <= stages.keys() and stages["full"].start <= stages["outline"].start:
+            yield self.finding(
+                "out-of-order",
+                Severity.ERROR,
+                "the full proposal's deadline is not after the outline's",
+                stages["full"],
+            )
+        sequence = [
+            first(MilestoneKind.EARLIEST_START),
+            first(MilestoneKind.LATEST_START),
+            first(MilestoneKind.LATEST_END),
+        ]
+        present = [m for m in sequence if m is not None]
+        for before, after in itertools.pairwise(present):
+            if after.start < before.start:
+                yield self.finding(
+                    "out-of-order",
+                    Severity.ERROR,
+                    f"the {after.kind} is before the {before.kind} ({before.isoformat()})",
+                    after,
+                )
+        if deadlines and present and present[0].start < deadlines[0].start:
+            yield self.finding(
+                "out-of-order",
+                Severity.ERROR,
+                f"the {present[0].kind} is before the application deadline "
+                f"({deadlines[0].isoformat()})",
+                present[0],
+            )
+
+
+def lint(call: Call) -> list[LintFinding]:
+    """Lint the timeline of *call*: zone labels, weekdays, zones, order, internal deadlines."""
+    return _Linter(call).run()
+
+
+def lint_definition(path: str | Path) -> list[LintFinding]:
+    """Lint a definition file: what keeps it from loading, or else what :func:`lint` finds.
+
+    A definition that does not load gives one error per problem, each naming its key path:
+    a deadline at a local time that does not exist (02:30 on the night clocks go forward)
+    is one.
+    """
+    from callkit._convert import load_call  # noqa: PLC0415
+
+    try:
+        call = load_call(Path(path))
+    except DefinitionError as error:
+        return [
+            LintFinding(code="definition", severity=Severity.ERROR, message=problem)
+            for problem in error.problems
+        ]
+    return lint(call)
