@@ -56,11 +56,6 @@ nitpick_ignore_regex = [
     ("py:class", r"cattrs(\.\w+)*\.Converter"),
     ("py:class", r"collections\.abc\.\w+"),
 ]
-# Types of callkit's own that public signatures name but that are not part of the API:
-# the registry's entries (built by Registry.from_entry_points and Registry.from_calls).
-nitpick_ignore = [
-    ("py:class", "callkit._registry.CallEntry"),
-]
 
 
 def _public_name(target: str) -> str | None:
