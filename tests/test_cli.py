@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -278,3 +279,64 @@ class TestInstalledCommand:
         assert done.returncode == 2
         assert "Traceback" not in done.stderr
         assert done.stderr.startswith("callkit: error:")
+
+
+class TestNoTraceback:
+    """Whatever the input, the command answers in one line per problem."""
+
+    def test_huge_integer_in_json(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A 5000-digit number is an input error, exit 2."""
+        path = tmp_path / "big.json"
+        path.write_text(
+            '[{"title": "A", "institution": "UiB", "requested_per_year": ' + "9" * 5000 + "}]",
+            encoding="utf-8",
+        )
+        status, _, err = run(capsys, "check", "intpart-2022", str(path))
+        assert status == 2
+        assert "digits" in err
+        assert "Traceback" not in err
+
+    def test_definition_that_is_a_list(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """Lint of a JSON file holding a list says it is not a definition."""
+        path = tmp_path / "d.json"
+        path.write_text("[]", encoding="utf-8")
+        status, out, _ = run(capsys, "lint", str(path))
+        assert status == 1
+        assert "table of keys" in out
+
+    def test_deeply_nested_definition(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A definition nested a hundred thousand deep is refused in one line."""
+        path = tmp_path / "deep.json"
+        path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+        status, out, _ = run(capsys, "lint", str(path))
+        assert status == 1
+        assert "nested too deeply" in out
+
+    @pytest.mark.parametrize(
+        "argv",
+        [["upcoming", "--days", "99999999"], ["upcoming", "--now", "9999-12-31"]],
+    )
+    def test_out_of_range_options(
+        self, capsys: pytest.CaptureFixture[str], argv: list[str]
+    ) -> None:
+        """Options beyond any sensible range are usage errors."""
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2
+        assert "callkit: error:" in capsys.readouterr().err
+
+    def test_terminal_without_unicode(self) -> None:
+        """A terminal that cannot show quotation marks still gets the whole report."""
+        done = subprocess.run(
+            [sys.executable, "-m", "callkit", "show", "intpart-2022"],
+            capture_output=True,
+            check=False,
+            env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        )
+        assert done.returncode == 0
+        assert b"Traceback" not in done.stderr
+        assert b"own-share" in done.stdout

@@ -488,3 +488,52 @@ class TestSummary:
         assert summary["errors"] == 1
         assert summary["quotas_exceeded"] == 1
         assert summary["failed"] == 0
+
+
+class TestExactness:
+    """Amounts are compared exactly, and messages never contradict the verdict."""
+
+    def test_needed_own_share_rounds_up(self, intpart: callkit.Call) -> None:
+        """The own share the message asks for would pass: it is rounded up, not to even."""
+        app = vary(requested_total=Decimal(9_999_997), own_share=Decimal(2_499_999))
+        (finding,) = _errors(intpart, app, "own-share")
+        assert finding.message.endswith("is NOK 2 500 000")
+        assert intpart.check(
+            vary(requested_total=Decimal(9_999_997), own_share=Decimal(2_500_000))
+        ).ok
+
+    def test_share_just_short_not_shown_as_enough(self, intpart: callkit.Call) -> None:
+        """19.99 % is shown as 19.9 %, not rounded up to the 20 % it falls short of."""
+        app = vary(requested_total=Decimal(10_000_000), own_share=Decimal(2_499_000))
+        (finding,) = _errors(intpart, app, "own-share")
+        assert "is 19.9 % of" in finding.message
+
+    def test_callers_decimal_context(self, intpart: callkit.Call) -> None:
+        """A caller's low decimal precision does not make a failing total pass."""
+        import decimal  # noqa: PLC0415
+
+        app = vary(requested_per_year=Decimal(2_000_000), duration_years=Decimal("5.0000001"))
+        with decimal.localcontext(decimal.Context(prec=6)):
+            report = intpart.check(app)
+        assert rule_findings(report, "budget-total")
+
+    def test_tiny_excess_fails(self, intpart: callkit.Call) -> None:
+        """A total a hair over the limit fails, at any number of decimals."""
+        app = vary(requested_total=Decimal("10000000.000000000000000001"))
+        assert rule_findings(intpart.check(app), "budget-total")
+
+
+class TestFacultyNames:
+    """Faculties are one faculty however their names are cased."""
+
+    def test_counted_together(self, intpart: callkit.Call) -> None:
+        """MN and mn are counted as one faculty, under the first spelling."""
+        review = intpart.review([*_uib(2, faculty="MN"), *_uib(1, faculty="mn")])
+        assert review.quotas[0].by_faculty == {"MN": 3}
+
+    def test_ranks_compared_together(self, intpart: callkit.Call) -> None:
+        """Rank 1 in MN and in mn is a duplicate rank."""
+        apps = [vary(title="A", faculty="MN", rank=1), vary(title="B", faculty="mn", rank=1)]
+        reports = intpart.review(apps).applications
+        assert all(rule_findings(r, "quota") for r in reports)
+        assert "faculty MN" in rule_findings(reports[1], "quota")[0].message

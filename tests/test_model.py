@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -211,3 +212,71 @@ class TestRuleParameters:
             "organisation in Norway"
         )
         assert "at most NOK 2 000 000" in intpart.rule("budget-per-year").describe()
+
+
+class TestStrictDefinitions:
+    """A definition gives text, numbers, yes/no and lists as such; nothing is coerced."""
+
+    @pytest.mark.parametrize(
+        ("change", "says"),
+        [
+            (lambda d: d["rules"][0].__setitem__("countries", "NO"), "expected a list"),
+            (lambda d: d["policies"][0].__setitem__("names", "UiB"), "expected a list"),
+            (lambda d: d["policies"][0]["quota"].__setitem__("limit", 20.9), "whole number"),
+            (lambda d: d["policies"][0]["quota"].__setitem__("limit", True), "whole number"),  # noqa: FBT003
+            (lambda d: d["title"].__setitem__("en", ["x"]), "expected text"),
+            (lambda d: d["milestones"][0].__setitem__("kind", "party"), "'party' is not one"),
+            (lambda d: d["rules"][0].__setitem__("countries", ["Norway"]), "ISO 3166"),
+            (lambda d: d["policies"][0].__setitem__("country", "no"), "ISO 3166"),
+        ],
+    )
+    def test_refused(self, intpart: callkit.Call, change: Any, says: str) -> None:
+        """Each wrongly typed value is refused with its key path."""
+        data = _definition(intpart)
+        change(data)
+        with pytest.raises(DefinitionError, match=says):
+            callkit.structure_call(data)
+
+    def test_not_a_table(self) -> None:
+        """A definition that is not a table of keys is refused, not a crash."""
+        with pytest.raises(DefinitionError, match="table of keys"):
+            callkit.structure_call([])
+
+    def test_microseconds_round_trip(self) -> None:
+        """A time with fractions of a second survives the round-trip."""
+        converter = callkit.make_converter()
+        value = dt.time(13, 0, 0, 500_000)
+        assert converter.structure(converter.unstructure(value), dt.time) == value
+
+
+class TestApplicationValues:
+    """Applications built in Python get exact amounts and upper-case codes."""
+
+    def test_converted(self) -> None:
+        """Numbers and text become decimals; codes are upper-cased."""
+        app = callkit.Application(
+            title="A",
+            institution="UiB",
+            requested_per_year=1.5,
+            own_share="2000",
+            institution_country="no",
+            partner_countries=["br"],
+            currency="nok",
+        )
+        assert app.requested_per_year == Decimal("1.5")
+        assert app.own_share == Decimal(2000)
+        assert (app.institution_country, app.partner_countries, app.currency) == (
+            "NO",
+            ("BR",),
+            "NOK",
+        )
+
+    def test_yes_no_must_be_bool(self) -> None:
+        """'no' is not a boolean: it would otherwise count as yes."""
+        with pytest.raises(TypeError):
+            callkit.Application(title="A", institution="UiB", research="no")  # type: ignore[arg-type]
+
+    def test_country_names_refused(self) -> None:
+        """A country name is for the readers; the model takes codes."""
+        with pytest.raises(ValueError, match="ISO 3166"):
+            callkit.Application(title="A", institution="UiB", partner_countries=["Brazil"])

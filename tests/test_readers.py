@@ -316,7 +316,7 @@ class TestEachProblemOnce:
         assert [f for f in report.findings if f.field == "partner_countries"] == [
             report.findings[0]
         ]
-        assert "partner_countries could not be read" in report.findings[0].message
+        assert report.findings[0].message.startswith("partner_countries: unknown country")
 
     def test_missing_column_once(self, tmp_path: Path, intpart: callkit.Call) -> None:
         """A missing column is one problem of the header row, kept in the review."""
@@ -335,3 +335,80 @@ class TestEachProblemOnce:
                 "message": "there is no 'institution' column in the header row",
             }
         ]
+
+
+class TestHostileInput:
+    """Input that could lose rows or crash a reader is reported instead."""
+
+    def test_unterminated_quote(self, tmp_path: Path) -> None:
+        """A quote left open does not swallow the rows after it."""
+        path = _csv(tmp_path, 'title,institution,theme\nA,UiB,"open\nB,UiB,x\nC,UiB,y\n')
+        with pytest.raises(InputError, match="not valid CSV"):
+            callkit.read_application_file(path)
+
+    @pytest.mark.parametrize("separator", ["\x85", "\u2028", "\x0c", "\x1e"])
+    def test_line_separators_inside_cells(self, tmp_path: Path, separator: str) -> None:
+        """Characters Python counts as line breaks do not split a row."""
+        path = _csv(tmp_path, f"title,institution,theme\nA,UiB,one{separator}two\nC,UiB,y\n")
+        apps = callkit.read_applications(path)
+        assert [a.title for a in apps] == ["A", "C"]
+        assert apps[0].theme == f"one{separator}two"
+        assert apps[1].source == f"{path}:3"
+
+    def test_trailing_empty_cells(self, tmp_path: Path) -> None:
+        """A row ending in empty cells, as spreadsheets export it, is not a problem."""
+        result = callkit.read_application_file(_csv(tmp_path, "title,institution\nA,UiB,,\n"))
+        assert result.problems == ()
+
+    def test_duplicate_json_keys(self, tmp_path: Path) -> None:
+        """Two keys that give one field are reported, so no row changes institution quietly."""
+        path = _json(tmp_path, [{"title": "A", "institution": "UiB", "Institusjon": "NTNU"}])
+        (problem,) = callkit.read_application_file(path).problems
+        assert problem.field == "institution"
+        assert "'institution' and 'Institusjon'" in problem.message
+
+    def test_duplicate_unknown_columns(self, tmp_path: Path) -> None:
+        """Two unknown columns of one name both keep their values."""
+        path = _csv(tmp_path, "title,institution,Note,Note\nA,UiB,first,second\n")
+        (app,) = callkit.read_applications(path)
+        assert sorted(app.extra.values()) == ["first", "second"]
+
+    def test_json_amounts_exact(self, tmp_path: Path) -> None:
+        """JSON numbers are read as exact decimals, never through a float."""
+        path = tmp_path / "exact.json"
+        path.write_text(
+            '[{"title": "A", "institution": "UiB", "requested_per_year": 2000000.0000000001}]',
+            encoding="utf-8",
+        )
+        (app,) = callkit.read_applications(path)
+        assert app.requested_per_year == Decimal("2000000.0000000001")
+
+    @pytest.mark.parametrize(
+        ("cell", "says"),
+        [
+            ("9" * 5000, "digits"),
+            ("1" + "0" * 18, "digits"),
+            ("0." + "0" * 18 + "1", "digits"),
+        ],
+    )
+    def test_absurd_amounts(self, tmp_path: Path, cell: str, says: str) -> None:
+        """Amounts with absurdly many digits are input errors, not crashes."""
+        path = _json(tmp_path, [{"title": "A", "institution": "UiB"}])
+        path.write_text(
+            f'[{{"title": "A", "institution": "UiB", "own_share": {cell}}}]', encoding="utf-8"
+        )
+        with pytest.raises(InputError, match=says):
+            callkit.read_applications(path)
+
+    def test_absurd_rank(self, tmp_path: Path) -> None:
+        """A rank beyond any faculty's list is an input error."""
+        path = _csv(tmp_path, "title,institution,rank\nA,UiB,1000001\n")
+        with pytest.raises(InputError, match="from 1 to 100000"):
+            callkit.read_applications(path)
+
+    def test_long_cell_in_message(self, tmp_path: Path) -> None:
+        """A long unreadable cell is cut short in the message."""
+        path = _csv(tmp_path, "title,institution,research\nA,UiB," + "x" * 10_000 + "\n")
+        with pytest.raises(InputError) as caught:
+            callkit.read_applications(path)
+        assert len(str(caught.value)) < 300

@@ -184,3 +184,16 @@ def test_import_loads_no_plugin_nor_heavy_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == []
+
+
+def test_calls_lists_the_others_when_one_is_broken(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`callkit calls` leaves a broken plugin out with a warning and lists the rest."""
+    from callkit._cli import main  # noqa: PLC0415
+
+    install(site, "plugin-bad", "1.0", {"bad-2030": "make"}, "raise ImportError('gone')\n")
+    assert main(["calls"]) == 0
+    captured = capsys.readouterr()
+    assert "intpart-2022" in captured.out
+    assert "bad-2030 is left out" in captured.err

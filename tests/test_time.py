@@ -490,3 +490,32 @@ class TestCommands:
         out = capsys.readouterr().out
         assert "Application deadline" in out
         assert "Wed 16 Mar 2022 13:00 Europe/Oslo" in out
+
+
+class TestZoneLabels:
+    """A label fits when it names the zone's offset that day, whatever the abbreviation."""
+
+    @pytest.mark.parametrize(
+        ("zone", "day", "published"),
+        [
+            ("America/Sao_Paulo", "2022-03-16", "16.03 13:00 BRT"),
+            ("America/Argentina/Buenos_Aires", "2022-03-16", "13:00 ART"),
+            ("Europe/Oslo", "2022-03-16", "kl. 13:00 (CET/CEST)"),
+            ("Europe/London", "2022-03-16", "13:00 GMT"),
+            ("Asia/Kolkata", "2022-03-16", "13:00 IST"),
+        ],
+    )
+    def test_fitting(self, intpart: callkit.Call, zone: str, day: str, published: str) -> None:
+        """No finding for a label that stands for the right offset."""
+        call = with_milestones(
+            intpart, [milestone("deadline", day, zone=zone, published=published)]
+        )
+        assert lint(call) == []
+
+    def test_wrong_offset(self, intpart: callkit.Call) -> None:
+        """GMT for a time in Oslo in March is a warning."""
+        call = with_milestones(
+            intpart, [milestone("deadline", "2022-03-16", published="13:00 GMT")]
+        )
+        (finding,) = lint(call)
+        assert finding.code == "zone-label"

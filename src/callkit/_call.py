@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 from collections import Counter, defaultdict
 from functools import cached_property
@@ -22,7 +23,7 @@ from callkit._text import Text
 from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Collection, Iterable, Iterator
 
     from callkit._application import Application
     from callkit._errors import InputProblem
@@ -37,7 +38,15 @@ QUOTA_RULE = "quota"
 INSTITUTION_NAME_RULE = "institution-name"
 """The rule id of a warning that an institution's name nearly matches a policy's."""
 
-_Checks = tuple[tuple[str, RuleCheck], ...]
+_Checks = tuple[tuple[str, frozenset[str], RuleCheck], ...]
+
+_NEAR_MISS_CACHE = 4096
+"""How many institution names a call remembers the near-miss verdict of."""
+
+_EXACT = decimal.Context(
+    prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
+)
+"""Room enough that sums and products of the amounts an application gives are exact."""
 
 
 def provenances(obj: object, path: str = "") -> Iterator[tuple[str, Provenance]]:
@@ -246,8 +255,8 @@ class Call:
         return Citation.of(provenance, self.source(provenance.source))
 
     def rule(self, rule_id: str) -> AnyRule:
-        """The call-wide rule *rule_id*; raises ``KeyError`` if there is none."""
-        for rule in self.rules:
+        """The rule *rule_id*, call-wide or of a policy; raises ``KeyError`` if there is none."""
+        for rule in (*self.rules, *(r for p in self.policies for r in p.rules)):
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
@@ -267,14 +276,20 @@ class Call:
     @cached_property
     def _compiled(self) -> tuple[_Checks, dict[str, _Checks]]:
         context = RuleContext(self.currency, {s.key: s for s in self.sources})
-        general = tuple((r.id, r.compile(context)) for r in self.rules)
+        general = tuple((r.id, r.reads, r.compile(context)) for r in self.rules)
         per_policy = {
-            p.institution: tuple((r.id, r.compile(context)) for r in p.rules) for p in self.policies
+            p.institution: tuple((r.id, r.reads, r.compile(context)) for r in p.rules)
+            for p in self.policies
         }
         return general, per_policy
 
-    def check(self, application: Application) -> ApplicationReport:
-        """Check one application against every rule that applies to it."""
+    def check(self, application: Application, unread: Collection[str] = ()) -> ApplicationReport:
+        """Check one application against every rule that applies to it.
+
+        *unread* names fields that could not be read from the input: a rule that looks at
+        one of them is left out, neither passed nor failed, as the input problem says why.
+        Amounts are compared exactly, whatever the caller's decimal context.
+        """
         general, per_policy = self._compiled
         policy = self.policy_for(application.institution)
         checks = general + per_policy[policy.institution] if policy else general
@@ -284,12 +299,15 @@ class Call:
             near = self._near_miss(application.institution)
             if near is not None:
                 findings.append(near)
-        for rule_id, check in checks:
-            found = check(application, policy)
-            if found:
-                findings.extend(found)
-            elif rule_id not in passed:
-                passed.append(rule_id)
+        with decimal.localcontext(_EXACT):
+            for rule_id, reads, check in checks:
+                if unread and not reads.isdisjoint(unread):
+                    continue
+                found = check(application, policy)
+                if found:
+                    findings.extend(found)
+                elif rule_id not in passed:
+                    passed.append(rule_id)
         failed = {f.rule for f in findings}
         return ApplicationReport(
             application=application,
@@ -320,6 +338,8 @@ class Call:
                     field="institution",
                     value=institution,
                 )
+            if len(cache) >= _NEAR_MISS_CACHE:
+                cache.clear()
             cache[institution] = finding
         return cache[institution]
 
@@ -344,21 +364,26 @@ class Call:
         for problem in problems:
             by_source[problem.location].append(problem)
         reports = []
+        placed: set[str] = set()
         for application in applications:
-            report = self.check(application)
-            unread = by_source.pop(application.source or "", None)
-            if unread:
-                fields = {p.field for p in unread}
-                report = attrs.evolve(
+            unread = by_source.get(application.source or "")
+            if not unread:
+                reports.append(self.check(application))
+                continue
+            placed.add(application.source or "")
+            fields = {p.field for p in unread if p.field}
+            report = self.check(application, fields)
+            reports.append(
+                attrs.evolve(
                     report,
                     findings=(
                         *(_input_finding(p) for p in unread),
-                        *(f for f in report.findings if f.field not in fields),
+                        *(f for f in report.findings if f.field is None or f.field not in fields),
                     ),
                 )
-            reports.append(report)
+            )
         reports, quotas = self._quotas(reports)
-        rest = tuple(p for group in by_source.values() for p in group)
+        rest = tuple(p for key, group in by_source.items() if key not in placed for p in group)
         return Review(call=self.id, applications=tuple(reports), quotas=quotas, problems=rest)
 
     def _quotas(
@@ -371,7 +396,7 @@ class Call:
                 continue
             quota = policy.quota
             mine = [i for i, r in enumerate(reports) if r.institution == policy.institution]
-            by_faculty = Counter(reports[i].application.faculty for i in mine)
+            by_faculty = _faculty_counts(reports[i].application.faculty for i in mine)
             count = len(mine)
             findings: list[Finding] = []
             ranking_required = quota.ranking is not None and count > quota.limit
@@ -425,11 +450,16 @@ class Call:
     ) -> Iterator[tuple[int, Finding]]:
         assert policy.quota is not None  # noqa: S101
         citation = self.cite(policy.quota.ranking or policy.quota.provenance)
+        spelling: dict[str, str] = {}
         seen: dict[tuple[str | None, int], list[int]] = defaultdict(list)
         for position, report in zip(positions, reports, strict=True):
             rank = report.application.rank
             if rank is not None:
-                seen[(report.application.faculty, rank)].append(position)
+                faculty = report.application.faculty
+                key = normalise_name(faculty) if faculty else None
+                if key is not None:
+                    spelling.setdefault(key, faculty or "")
+                seen[(key, rank)].append(position)
             elif ranking_required:
                 yield (
                     position,
@@ -445,7 +475,7 @@ class Call:
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue
-            where = f"faculty {faculty}" if faculty else "applications without a faculty"
+            where = f"faculty {spelling[faculty]}" if faculty else "applications without a faculty"
             for position in holders:
                 yield (
                     position,
@@ -482,6 +512,21 @@ def _over_quota_message(
     return f"{message} By faculty: {faculties}."
 
 
+def _faculty_counts(faculties: Iterable[str | None]) -> Counter[str | None]:
+    """Applications per faculty, one faculty however its name is cased or accented.
+
+    Each faculty is counted under the first spelling met.
+    """
+    spelling: dict[str, str] = {}
+    counts: Counter[str | None] = Counter()
+    for faculty in faculties:
+        if faculty is None:
+            counts[None] += 1
+        else:
+            counts[spelling.setdefault(normalise_name(faculty), faculty)] += 1
+    return counts
+
+
 def _instant(milestone: Milestone) -> pendulum.DateTime:
     at = milestone.at
     assert isinstance(at, pendulum.DateTime)  # noqa: S101  (deadlines have a time: validated)
@@ -492,7 +537,7 @@ def _input_finding(problem: InputProblem) -> Finding:
     return Finding(
         rule=INPUT_RULE,
         severity=Severity.ERROR,
-        message=f"{problem.field or 'the row'} could not be read: {problem.message}",
+        message=f"{problem.field}: {problem.message}" if problem.field else problem.message,
         source=None,
         field=problem.field,
     )

@@ -8,6 +8,7 @@ on standard error; no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,13 +100,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+MAX_DAYS = 3660
+"""How far ahead ``callkit upcoming`` may look: ten years."""
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        msg = f"{text!r} is not a whole number of 1 or more"
+    if not 1 <= value <= MAX_DAYS:
+        msg = f"{text!r} is not a whole number from 1 to {MAX_DAYS}"
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -117,12 +123,12 @@ def _instant(text: str) -> pendulum.DateTime:
     except (ValueError, pendulum.parsing.exceptions.ParserError) as error:
         msg = f"{text!r} is not an ISO 8601 date or time"
         raise argparse.ArgumentTypeError(msg) from error
-    if isinstance(parsed, pendulum.DateTime):
-        return parsed
-    if isinstance(parsed, pendulum.Date):
-        return pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
-    msg = f"{text!r} is not an ISO 8601 date or time"
-    raise argparse.ArgumentTypeError(msg)
+    if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
+        parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
+    if not isinstance(parsed, pendulum.DateTime) or not 1900 <= parsed.year <= 2200:  # noqa: PLR2004
+        msg = f"{text!r} is not an ISO 8601 date or time between the years 1900 and 2200"
+        raise argparse.ArgumentTypeError(msg)
+    return parsed
 
 
 def _zone(zone: str | None) -> str | None:
@@ -144,7 +150,12 @@ def _cmd_calls(args: argparse.Namespace) -> int:
     from callkit._registry import default_registry  # noqa: PLC0415
 
     registry = default_registry()
-    calls = [registry.get(call_id) for call_id in registry.ids()]
+    calls = []
+    for call_id in registry.ids():
+        try:
+            calls.append(registry.get(call_id))
+        except CallkitError as error:
+            _warn(f"{call_id} is left out: {error}")
     if args.format == "json":
         _emit(
             [
@@ -325,6 +336,10 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show a character gets a stand-in, not a crash.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -338,3 +353,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001  (the last resort: one line, never a traceback)
+        _error(f"internal error, please report it: {type(error).__name__}: {error}")
+        return EXIT_INTERNAL

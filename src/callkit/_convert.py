@@ -7,6 +7,7 @@ There is no global converter: :func:`make_converter` builds one, configured by
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import tomllib
 from decimal import Decimal, InvalidOperation
@@ -14,12 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
 
 from callkit._call import Call
 from callkit._errors import DefinitionError
 from callkit._rules import RULE_KINDS, AnyRule, Rule
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from importlib.resources.abc import Traversable
 
 
@@ -67,15 +70,71 @@ def _structure_time(value: object, _type: object) -> dt.time:
 
 
 def _unstructure_time(value: dt.time) -> str:
-    return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    return value.isoformat(timespec="minutes" if value.second == value.microsecond == 0 else "auto")
+
+
+def _exactly(kind: type, name: str) -> Callable[[object, object], Any]:
+    def structure(value: object, _type: object) -> Any:  # noqa: ANN401
+        if isinstance(value, bool) and kind is not bool:
+            msg = f"expected {name}, got {str(value).lower()}"
+            raise TypeError(msg)
+        if not isinstance(value, kind):
+            msg = f"expected {name}, got {_shown(value)}"
+            raise TypeError(msg)
+        return value
+
+    return structure
+
+
+def _enum(value: object, type_: type[enum.StrEnum]) -> enum.StrEnum:
+    if not isinstance(value, str):
+        msg = f"expected text, got {_shown(value)}"
+        raise TypeError(msg)
+    try:
+        return type_(value)
+    except ValueError:
+        known = ", ".join(repr(str(member)) for member in type_)
+        msg = f"{value!r} is not one of {known}"
+        raise ValueError(msg) from None
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."  # noqa: PLR2004
+
+
+def _list_of(converter: cattrs.Converter) -> Callable[[Any], Callable[[object, object], Any]]:
+    def factory(type_: Any) -> Callable[[object, object], Any]:  # noqa: ANN401
+        inner = homogenous_tuple_structure_factory(type_, converter)
+
+        def structure(value: object, _type: object) -> Any:  # noqa: ANN401
+            if not isinstance(value, list | tuple):
+                msg = f"expected a list, got {_shown(value)}"
+                raise TypeError(msg)
+            return inner(value, type_)
+
+        return structure
+
+    return factory
 
 
 def configure_converter(converter: cattrs.Converter) -> None:
     """Teach *converter* callkit's types: exact decimals, dates, times and tagged rules.
 
     Decimals become strings, so that no amount passes through a float; dates and times
-    become ISO 8601 strings; a rule carries its ``kind``.
+    become ISO 8601 strings; a rule carries its ``kind``. Text, whole numbers, yes/no
+    values and lists must be given as such: ``"NO"`` is not a list of countries, and
+    ``20.9`` is not a quota.
     """
+    converter.register_structure_hook(str, _exactly(str, "text"))
+    converter.register_structure_hook(int, _exactly(int, "a whole number"))
+    converter.register_structure_hook(bool, _exactly(bool, "true or false"))
+    # The hook for str would also catch the str enums, such as a milestone's kind.
+    converter.register_structure_hook(enum.StrEnum, _enum)
+    converter.register_structure_hook_factory(
+        lambda t: is_sequence(t) and getattr(t, "__origin__", None) is tuple,
+        _list_of(converter),
+    )
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(dt.date, _structure_date)
@@ -125,6 +184,10 @@ def structure_call(
     Every problem is reported at once, each with its key path (``$.rules[2].maximum``).
     """
     converter = converter or make_converter()
+    if not isinstance(data, dict):
+        raise DefinitionError(
+            origin, [f"a definition is a table of keys, not {type(data).__name__}"]
+        )
     try:
         return converter.structure(data, Call)
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
@@ -158,12 +221,14 @@ def load_call(path: str | Path | Traversable) -> Call:
         raise DefinitionError(name, [f"cannot read the file: {error.strerror or error}"]) from error
     try:
         if name.endswith(".toml"):
-            data = tomllib.loads(raw.decode("utf-8"))
+            data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
         elif name.endswith(".json"):
-            data = json.loads(raw)
+            data = json.loads(raw, parse_float=Decimal)
         else:
             raise DefinitionError(name, ["a definition is a .toml or .json file"])
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as error:
+    except RecursionError:
+        raise DefinitionError(name, ["nested too deeply"]) from None
+    except (tomllib.TOMLDecodeError, ValueError) as error:  # JSON, Unicode and number errors
         kind = name.rsplit(".", 1)[-1].upper()
         raise DefinitionError(name, [f"not valid {kind}: {error}"]) from error
     return structure_call(data, origin=name)

@@ -34,6 +34,22 @@ _SPACED_HYPHEN = re.compile(r"\s*-\s*")
 _SPACES = re.compile(r"\s+")
 
 
+_CODE = re.compile(r"[A-Z]{2}")
+
+
+def check_code(_instance: object, _attribute: object, value: str | None) -> None:
+    """An attrs validator: *value* is written as an ISO 3166 alpha-2 code (``NO``)."""
+    if value is not None and not _CODE.fullmatch(value):
+        msg = f"{value!r} is not written as an ISO 3166 country code, such as 'NO'"
+        raise ValueError(msg)
+
+
+def check_codes(instance: object, attribute: object, value: tuple[str, ...]) -> None:
+    """An attrs validator: each of *value* is written as an ISO 3166 alpha-2 code."""
+    for code in value:
+        check_code(instance, attribute, code)
+
+
 def normalise_name(text: str) -> str:
     """Fold case, accents and spacing so that "Sør- Afrika" matches "Sør-Afrika"."""
     text = _SPACED_HYPHEN.sub("-", text.strip())
@@ -90,6 +106,11 @@ def nearest_countries(text: str, n: int = 3) -> list[str]:
     """The country names nearest to *text*, for a helpful error."""
     import difflib  # noqa: PLC0415
 
-    wanted = normalise_name(text)
-    names = {normalise_name(v): v for lang in ("en", "nb") for v in _names(lang).values()}
-    return [names[m] for m in difflib.get_close_matches(wanted, names, n=n, cutoff=0.6)]
+    names = _normalised_names()
+    matches = difflib.get_close_matches(normalise_name(text), names, n=n, cutoff=0.6)
+    return [names[m] for m in matches]
+
+
+@cache
+def _normalised_names() -> dict[str, str]:
+    return {normalise_name(v): v for lang in ("en", "nb") for v in _names(lang).values()}

@@ -17,7 +17,7 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
     """Something a person should look at; the application is not rejected for it."""
     INFO = "info"
-    """For information, such as a rule that could not be assessed for lack of data."""
+    """A rule that could not be assessed, for lack of the data it looks at."""
 
 
 @attrs.frozen

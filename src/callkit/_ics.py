@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from callkit._call import Call
     from callkit._timeline import Milestone
 
+_EPOCH = dt.date(2000, 1, 1)
+
 REMINDER = dt.timedelta(days=-2)
 """When the reminder of a deadline goes off, relative to the deadline."""
 
@@ -78,11 +80,16 @@ def to_ics(call: Call, milestones: Iterable[Milestone]) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"{call.id}: {call.title.en}")
+    # The version of the call dates the events: a newer version has a later stamp and a
+    # higher sequence, so that calendars take its events as updates of the older ones.
     stamp = dt.datetime.combine(call.effective, dt.time(), tzinfo=dt.UTC)
+    sequence = (call.effective - _EPOCH).days
     for key, m in zip(event_keys(items), items, strict=True):
         event = Event()
         event.add("uid", f"{call.id}.{key}@callkit")
         event.add("dtstamp", stamp)
+        event.add("last-modified", stamp)
+        event.add("sequence", sequence)
         who = f" ({m.institution})" if m.institution else ""
         event.add("summary", f"{call.id}: {m.title.en}{who}")
         if m.time is None or m.zone is None:

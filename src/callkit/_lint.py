@@ -8,6 +8,7 @@ not match the zone's offset on that date).
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from pathlib import Path
@@ -26,47 +27,48 @@ if TYPE_CHECKING:
 
     from callkit._call import Call
 
-# Abbreviations that people print after a time in place of a zone.
-_ZONE_LABELS = frozenset(
-    [
-        "UTC",
-        "GMT",
-        "Z",
-        "CET",
-        "CEST",
-        "EET",
-        "EEST",
-        "WET",
-        "WEST",
-        "BST",
-        "IST",
-        "EST",
-        "EDT",
-        "CST",
-        "CDT",
-        "MST",
-        "MDT",
-        "PST",
-        "PDT",
-        "AKST",
-        "AKDT",
-        "HST",
-        "JST",
-        "KST",
-        "AEST",
-        "AEDT",
-        "ACST",
-        "ACDT",
-        "AWST",
-        "NZST",
-        "NZDT",
-        "SAST",
-        "MSK",
-        "BRT",
-        "ART",
-    ]
-)
-_UTC_LABELS = frozenset({"UTC", "GMT", "Z"})
+# Abbreviations that people print after a time in place of a zone, with the offsets
+# (in minutes east of UTC) each may stand for; some, such as IST and CST, stand for several.
+_ZONE_LABELS: dict[str, frozenset[int]] = {
+    label: frozenset(int(float(h) * 60) for h in hours.split("/"))
+    for label, hours in (
+        ("UTC", "0"),
+        ("GMT", "0"),
+        ("Z", "0"),
+        ("WET", "0"),
+        ("WEST", "1"),
+        ("BST", "1"),
+        ("CET", "1"),
+        ("CEST", "2"),
+        ("EET", "2"),
+        ("EEST", "3"),
+        ("MSK", "3"),
+        ("SAST", "2"),
+        ("IST", "5.5/1/2"),
+        ("EST", "-5"),
+        ("EDT", "-4"),
+        ("CST", "-6/8"),
+        ("CDT", "-5"),
+        ("MST", "-7"),
+        ("MDT", "-6"),
+        ("PST", "-8"),
+        ("PDT", "-7"),
+        ("AKST", "-9"),
+        ("AKDT", "-8"),
+        ("HST", "-10"),
+        ("JST", "9"),
+        ("KST", "9"),
+        ("AWST", "8"),
+        ("ACST", "9.5"),
+        ("ACDT", "10.5"),
+        ("AEST", "10"),
+        ("AEDT", "11"),
+        ("NZST", "12"),
+        ("NZDT", "13"),
+        ("BRT", "-3"),
+        ("ART", "-3"),
+    )
+}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -137,26 +139,29 @@ class _Linter:
         ]
 
     def zone_labels(self) -> Iterator[LintFinding]:
+        """A published label such as "CEST" that does not fit the zone's offset that day.
+
+        A label fits when it is the zone's own abbreviation on that date or stands for
+        the same offset; of several labels ("CET/CEST"), one fitting is enough.
+        """
         for m in self.timeline:
             if not m.published or m.time is None or m.zone is None:
                 continue
             at = m.at
             assert isinstance(at, pendulum.DateTime)  # noqa: S101  (a time and a zone)
             actual = at.tzname() or ""
-            offset = at.format("Z")
-            for label in re.findall(r"\b[A-Z]{1,5}\b", m.published):
-                if label not in _ZONE_LABELS or label == actual:
-                    continue
-                if label in _UTC_LABELS and at.utcoffset() == pendulum.duration():
-                    continue
-                yield self.finding(
-                    "zone-label",
-                    Severity.WARNING,
-                    f"published as {m.published!r}, but on {m.day} {m.zone} is on {actual} "
-                    f"(UTC{offset}), not {label}: the instant is "
-                    f"{at.in_tz('UTC').format('YYYY-MM-DD HH:mm')} UTC",
-                    m,
-                )
+            minutes = int((at.utcoffset() or dt.timedelta()).total_seconds() // 60)
+            labels = [x for x in re.findall(r"\b[A-Z]{1,5}\b", m.published) if x in _ZONE_LABELS]
+            if not labels or any(x == actual or minutes in _ZONE_LABELS[x] for x in labels):
+                continue
+            yield self.finding(
+                "zone-label",
+                Severity.WARNING,
+                f"published as {m.published!r}, but on {m.day} {m.zone} is on {actual} "
+                f"(UTC{at.format('Z')}), not {' or '.join(labels)}: the instant is "
+                f"{at.in_tz('UTC').format('YYYY-MM-DD HH:mm')} UTC",
+                m,
+            )
 
     def weekdays(self) -> Iterator[LintFinding]:
         names: dict[str, int] | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from callkit._countries import normalise_name
+from callkit._countries import check_code, normalise_name
 from callkit._provenance import Provenance
 from callkit._rules import AnyRule
 from callkit._text import Text
@@ -49,7 +49,7 @@ class InstitutionPolicy:
     provenance: Provenance
     names: tuple[str, ...] = ()
     type: str | None = None
-    country: str | None = None
+    country: str | None = attrs.field(default=None, validator=check_code)
     quota: Quota | None = None
     rules: tuple[AnyRule, ...] = ()
     milestones: tuple[Milestone, ...] = ()

@@ -8,6 +8,7 @@ show every row of the input.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from decimal import Decimal
@@ -108,6 +109,22 @@ def _items(value: object) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+MAX_DIGITS = 18
+"""Numbers have at most this many digits before the point, and as many after it."""
+
+MAX_RANK = 100_000
+"""The largest rank an application may be given."""
+
+
+_SHOWN = 60
+
+
+def _shown(value: object) -> str:
+    """A cell's value for a message, cut short if it is long."""
+    text = repr(value if isinstance(value, str) else str(value))
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 4] + "...'"
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009_']")
 _PLAIN = re.compile(r"\d+(?:[.,]\d+)?")
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?P<sep>[.,])\d{3}(?:(?P=sep)\d{3})*")
@@ -136,26 +153,35 @@ def parse_number(text: str) -> Decimal | None:
     return None
 
 
-def _number(value: object) -> Decimal | None:
-    if value is None:
-        return None
+def _native_number(value: object) -> Decimal | None:
+    """A number from a JSON value or a cell; ``None`` for an empty cell."""
     if isinstance(value, bool):
         raise _CellError(f"expected a number, got {str(value).lower()}")
-    if isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str):
+    if isinstance(value, Decimal | int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
         if not value.strip():
             return None
         parsed = parse_number(value)
         if parsed is None:
-            raise _CellError(f"{value!r} is not a number")
-        number = parsed
-    else:
-        raise _CellError(f"expected a number, got {type(value).__name__}")
+            raise _CellError(f"{_shown(value)} is not a number")
+        return parsed
+    raise _CellError(f"expected a number, got {type(value).__name__}")
+
+
+def _number(value: object) -> Decimal | None:
+    number = None if value is None else _native_number(value)
+    if number is None:
+        return None
     if not number.is_finite() or number < 0:
-        raise _CellError(f"{value!r} is not a non-negative number")
+        raise _CellError(f"{_shown(value)} is not a non-negative number")
+    exponent = number.as_tuple().exponent
+    if number.adjusted() >= MAX_DIGITS or (isinstance(exponent, int) and -exponent > MAX_DIGITS):
+        raise _CellError(
+            f"{_shown(value)} has more than {MAX_DIGITS} digits before or after the point"
+        )
     return number
 
 
@@ -163,8 +189,8 @@ def _whole(value: object) -> int | None:
     number = _number(value)
     if number is None:
         return None
-    if number != number.to_integral_value() or number < 1:
-        raise _CellError(f"{value!r} is not a whole number of 1 or more")
+    if number != number.to_integral_value() or not 1 <= number <= MAX_RANK:
+        raise _CellError(f"{_shown(value)} is not a whole number from 1 to {MAX_RANK}")
     return int(number)
 
 
@@ -178,14 +204,14 @@ def _yes_no(value: object) -> bool | None:
         return True
     if text in _NO:
         return False
-    raise _CellError(f"{value!r} is neither yes nor no (yes/no, true/false, ja/nei)")
+    raise _CellError(f"{_shown(value)} is neither yes nor no (yes/no, true/false, ja/nei)")
 
 
 def _country(text: str) -> str:
     code = country_code(text)
     if code is None:
         hint = nearest_countries(text)
-        message = f"unknown country {text!r}"
+        message = f"unknown country {_shown(text)}"
         if hint:
             message += "; did you mean " + " or ".join(hint) + "?"
         raise _CellError(message)
@@ -206,7 +232,7 @@ def _currency(value: object) -> str | None:
     if text is None:
         return None
     if not re.fullmatch(r"[A-Za-z]{3}", text):
-        raise _CellError(f"{text!r} is not a currency code such as NOK or EUR")
+        raise _CellError(f"{_shown(text)} is not a currency code such as NOK or EUR")
     return text.upper()
 
 
@@ -295,8 +321,10 @@ def _columns(
         field = field_for_heading(heading) if heading.strip() else None
         if field is None:
             name = heading.strip() or f"column {len(columns) + 1}"
+            if name in columns:
+                name = f"{name} ({len(columns) + 1})"
             if heading.strip():
-                warnings.append(f"{path}: unknown column {heading!r}, kept as extra data")
+                warnings.append(f"{path}: unknown column {name!r}, kept as extra data")
             columns.append(name)
             continue
         if field in seen:
@@ -321,7 +349,10 @@ def _columns(
 def _delimiter(text: str) -> str:
     """The separator the header row uses: a comma, or a semicolon or tab as some write."""
     header = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=header.count)
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def read_csv(path: str | Path) -> ApplicationFile:
@@ -333,10 +364,13 @@ def read_csv(path: str | Path) -> ApplicationFile:
     text = _read_text(name)
     problems: list[InputProblem] = []
     warnings: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
-        rows = list(csv.reader(text.splitlines(keepends=True), delimiter=_delimiter(text)))
+        rows = list(reader)
     except csv.Error as error:
-        raise InputError([InputProblem(name, None, None, f"not valid CSV: {error}")]) from None
+        raise InputError(
+            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {error}")]
+        ) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError([InputProblem(name, 1, None, "the file has no header row")])
     columns = _columns(name, rows[0], problems, warnings)
@@ -345,7 +379,7 @@ def read_csv(path: str | Path) -> ApplicationFile:
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(columns):
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
             problems.append(
                 InputProblem(
                     name,
@@ -364,7 +398,7 @@ def read_json(path: str | Path) -> ApplicationFile:
     """Read a JSON file holding a list of objects, one per application."""
     name = str(path)
     try:
-        data = json.loads(_read_text(name))
+        data = json.loads(_read_text(name), parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as error:
         raise InputError(
             [
@@ -392,10 +426,23 @@ def read_json(path: str | Path) -> ApplicationFile:
             applications.append(Application(title="", institution="", source=f"{name}:{number}"))
             continue
         cells = []
+        keys: dict[str, str] = {}
         for key, value in item.items():
             field = field_for_heading(str(key))
             if field is None:
                 unknown.add(str(key))
+            elif field in keys:
+                problems.append(
+                    InputProblem(
+                        name,
+                        number,
+                        field,
+                        f"the keys {keys[field]!r} and {key!r} both give "
+                        f"the {field}; only {key!r} is read",
+                    )
+                )
+            else:
+                keys[field] = str(key)
             cells.append((field or str(key), value))
         applications.append(_build(name, number, cells, problems))
     warnings.extend(f"{name}: unknown key {k!r}, kept as extra data" for k in sorted(unknown))

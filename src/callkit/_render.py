@@ -192,6 +192,9 @@ def _rule_block(rule: AnyRule, call: Call) -> list[str]:
     lines = [f"  {rule.id}  {rule.title.en}"]
     lines.append(_wrap(rule.describe(), "         "))
     lines += _cite_lines(call, rule.provenance, "         ")
+    for group in getattr(rule, "groups", ()):
+        lines.append(_wrap(f"{group.title.en}: {', '.join(group.countries)}", "         "))
+        lines += _cite_lines(call, group.provenance, "           ")
     return lines
 
 

@@ -8,13 +8,13 @@ sequence of set lookups and comparisons.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 import attrs
 
 from callkit._application import FIELDS, Application
-from callkit._countries import country_name, normalise_name
+from callkit._countries import check_codes, country_name, normalise_name
 from callkit._finding import Finding, Severity
 from callkit._money import Money, format_amount
 from callkit._provenance import Citation, Provenance, Source
@@ -95,6 +95,11 @@ class Rule:
         """What the rule asks, in one English sentence."""
         raise NotImplementedError
 
+    @property
+    def reads(self) -> frozenset[str]:  # pragma: no cover - every kind overrides
+        """The application fields the rule looks at."""
+        raise NotImplementedError
+
     def compile(self, ctx: RuleContext) -> RuleCheck:  # pragma: no cover - every kind overrides
         """Build the function that checks one application against this rule."""
         raise NotImplementedError
@@ -137,7 +142,12 @@ class InstitutionRule(Rule):
 
     kind: ClassVar[str] = "institution"
     types: tuple[Term, ...]
-    countries: tuple[str, ...]
+    countries: tuple[str, ...] = attrs.field(validator=check_codes)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset({"institution", "institution_type", "institution_country"})
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
@@ -200,6 +210,11 @@ class SchemeRule(Rule):
     kind: ClassVar[str] = "qualifying_scheme"
     schemes: tuple[Term, ...]
 
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset({"qualifying_scheme"})
+
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
         return "one of: " + "; ".join(f"{t.code} ({t.name.en})" for t in self.schemes)
@@ -237,7 +252,7 @@ class CountryGroup:
     """A list of countries with its title and source, such as a programme's priority list."""
 
     title: Text
-    countries: tuple[str, ...]
+    countries: tuple[str, ...] = attrs.field(validator=check_codes)
     provenance: Provenance
 
 
@@ -253,6 +268,11 @@ class PartnerCountryRule(Rule):
     def countries(self) -> tuple[str, ...]:
         """Every eligible country code, in the order the groups list them."""
         return tuple(dict.fromkeys(c for g in self.groups for c in g.countries))
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset({"partner_countries"})
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
@@ -312,6 +332,18 @@ class AmountRule(Rule):
     field: AmountField
     maximum: Money | None = None
     minimum: Money | None = None
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset(
+            {self.field, "currency"}
+            | (
+                {"requested_per_year", "duration_years"}
+                if self.field == "requested_total"
+                else set()
+            )
+        )
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
@@ -385,6 +417,11 @@ class DurationRule(Rule):
     maximum_years: Decimal | None = None
     minimum_years: Decimal | None = None
 
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset({"duration_years"})
+
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
         limits = [f"at least {self.minimum_years} years"] if self.minimum_years else []
@@ -426,8 +463,15 @@ class DurationRule(Rule):
         return check
 
 
-def _percent(fraction: Decimal) -> str:
-    return f"{(fraction * 100).quantize(Decimal('0.1')).normalize():f} %"
+def _short_of(fraction: Decimal, minimum: Decimal) -> str:
+    """*fraction* as a percentage, never rounded up to *minimum* when it falls short."""
+    rounded = _percent(fraction)
+    return _percent(fraction, ROUND_FLOOR) if rounded == _percent(minimum) else rounded
+
+
+def _percent(fraction: Decimal, rounding: str = ROUND_HALF_EVEN) -> str:
+    shown = (fraction * 100).quantize(Decimal("0.1"), rounding=rounding).normalize()
+    return f"{shown:f} %"
 
 
 @attrs.frozen(kw_only=True)
@@ -445,6 +489,13 @@ class OwnShareRule(Rule):
             attrs.validators.ge(Decimal(0)), attrs.validators.lt(Decimal(1))
         )
     )
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset(
+            {"own_share", "requested_total", "requested_per_year", "duration_years", "currency"}
+        )
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
@@ -475,16 +526,17 @@ class OwnShareRule(Rule):
             budget = requested + own
             if budget <= 0 or own >= minimum * budget:
                 return []
-            needed = minimum / (1 - minimum) * requested
+            needed = (minimum / (1 - minimum) * requested).to_integral_value(ROUND_CEILING)
             prefix = f"{app.currency or ctx.currency} "
             return [
                 self._fail(
                     citation,
-                    f"the own share {prefix}{format_amount(own)} is {_percent(own / budget)} of "
+                    f"the own share {prefix}{format_amount(own)} is "
+                    f"{_short_of(own / budget, minimum)} of "
                     f"the project budget {prefix}{format_amount(budget)}; at least "
                     f"{_percent(minimum)} is required, which with {prefix}"
                     f"{format_amount(requested)} requested is {prefix}"
-                    f"{format_amount(needed.quantize(Decimal(1)))}",
+                    f"{format_amount(needed)}",
                     "own_share",
                     str(own),
                     f"at least {_percent(minimum)} of the project budget",
@@ -515,6 +567,11 @@ class ComponentsRule(Rule):
         if unknown:
             msg = f"unknown components {unknown}: a component is 'research' or 'education'"
             raise ValueError(msg)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset(t.code for t in self.components)
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
@@ -557,6 +614,11 @@ class CostRule(Rule):
     kind: ClassVar[str] = "costs"
     eligible: tuple[Term, ...]
     ineligible: tuple[Term, ...]
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset({"costs"})
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""
@@ -625,6 +687,11 @@ class RequiredFieldsRule(Rule):
         if unknown:
             msg = f"unknown application fields {unknown}; the fields are {', '.join(FIELDS)}"
             raise ValueError(msg)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The application fields the rule looks at."""
+        return frozenset(t.code for t in self.fields)
 
     def describe(self) -> str:
         """What the rule asks, in one English sentence."""

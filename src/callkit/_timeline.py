@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 import pendulum
 
+from callkit._countries import check_code
 from callkit._provenance import Provenance
 from callkit._text import Text
 from callkit._workdays import Rollover, add_working_days, roll
@@ -123,7 +124,7 @@ class Milestone:
     stage: str | None = None
     relative: Offset | None = None
     rollover: Rollover = Rollover.NONE
-    calendar: str | None = None
+    calendar: str | None = attrs.field(default=None, validator=check_code)
 
     def __attrs_post_init__(self) -> None:
         """Check that the milestone says when it is, once, and with a zone for a time."""
