@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,6 +23,13 @@ def _fresh_discovery() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def intpart() -> callkit.Call:
-    """The intpart-2022 call, found through its entry point."""
+    """The intpart-2022 call, found through its entry point: the latest version."""
     callkit.clear_cache()
     return callkit.get_call("intpart-2022")
+
+
+@pytest.fixture(scope="session")
+def published() -> callkit.Call:
+    """The intpart-2022 call as first published, on 2 February 2022."""
+    callkit.clear_cache()
+    return callkit.get_call("intpart-2022", as_of=dt.date(2022, 2, 2))

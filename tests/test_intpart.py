@@ -68,9 +68,9 @@ class TestDefinition:
         assert extra.countries == ("DE", "FR")
         assert extra.provenance.source == "rcn-2022"
 
-    def test_fkb_not_yet_qualifying(self, intpart: callkit.Call) -> None:
+    def test_fkb_not_yet_qualifying(self, published: callkit.Call) -> None:
         """FKB arrived with the amendment of 11 February, so the first version lacks it."""
-        rule = intpart.rule("qualifying-funding")
+        rule = published.rule("qualifying-funding")
         assert isinstance(rule, callkit.SchemeRule)
         codes = {s.code for s in rule.schemes}
         assert {"SFF", "FME", "SFU", "SFI", "NARP", "PETROSENTER", "KSP"} <= codes
@@ -194,9 +194,9 @@ class TestQualifyingFunding:
         """A listed scheme passes, by code (any case) or by name."""
         assert "qualifying-funding" in intpart.check(vary(qualifying_scheme=scheme)).passed
 
-    def test_fkb_fails_as_first_published(self, intpart: callkit.Call) -> None:
+    def test_fkb_fails_as_first_published(self, published: callkit.Call) -> None:
         """FKB fails: the first version of the call does not list it."""
-        (finding,) = _errors(intpart, vary(qualifying_scheme="FKB"), "qualifying-funding")
+        (finding,) = _errors(published, vary(qualifying_scheme="FKB"), "qualifying-funding")
         assert finding.value == "FKB"
         assert "SFF" in (finding.limit or "")
         assert finding.source is not None
@@ -211,7 +211,7 @@ class TestQualifyingFunding:
 class TestPartnerCountry:
     """partner-country: at least one partner in a priority country (or Germany, France)."""
 
-    @pytest.mark.parametrize("countries", [("BR",), ("SE", "ZA"), ("RU",), ("DE",), ("FR",)])
+    @pytest.mark.parametrize("countries", [("BR",), ("SE", "ZA"), ("RU", "IN"), ("DE",), ("FR",)])
     def test_eligible(self, intpart: callkit.Call, countries: tuple[str, ...]) -> None:
         """One partner in an eligible country is enough, whatever the others."""
         assert "partner-country" in intpart.check(vary(partner_countries=countries)).passed

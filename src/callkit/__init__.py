@@ -16,9 +16,12 @@ from callkit._call import Call
 from callkit._convert import (
     configure_converter,
     load_call,
+    load_definition,
     make_converter,
     structure_call,
+    structure_definition,
     unstructure_call,
+    unstructure_definition,
 )
 from callkit._errors import (
     CallkitError,
@@ -40,6 +43,7 @@ from callkit._registry import (
     Registry,
     clear_cache,
     get_call,
+    get_definition,
     list_calls,
 )
 from callkit._report import ApplicationReport, QuotaReport, Review
@@ -49,6 +53,7 @@ from callkit._rules import (
     CostRule,
     CountryGroup,
     DurationRule,
+    Exclusion,
     InstitutionRule,
     OwnShareRule,
     PartnerCountryRule,
@@ -62,24 +67,29 @@ from callkit._rules import (
 from callkit._text import Text
 from callkit._timeline import Milestone, MilestoneKind, Offset, Timeline
 from callkit._version import __version__
+from callkit._versions import Amendment, CallDefinition, Change, NotInForceError
 from callkit._workdays import Rollover
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "Amendment",
     "AmountRule",
     "Application",
     "ApplicationFile",
     "ApplicationReport",
     "Call",
+    "CallDefinition",
     "CallEntry",
     "CallNotFoundError",
     "CallkitError",
+    "Change",
     "Citation",
     "ComponentsRule",
     "CostRule",
     "CountryGroup",
     "DefinitionError",
     "DurationRule",
+    "Exclusion",
     "Finding",
     "InputError",
     "InputProblem",
@@ -89,6 +99,7 @@ __all__ = [
     "MilestoneKind",
     "Money",
     "NoDeadlineError",
+    "NotInForceError",
     "Note",
     "Offset",
     "OwnShareRule",
@@ -114,11 +125,15 @@ __all__ = [
     "clear_cache",
     "configure_converter",
     "get_call",
+    "get_definition",
     "list_calls",
     "load_call",
+    "load_definition",
     "make_converter",
     "read_application_file",
     "read_applications",
     "structure_call",
+    "structure_definition",
     "unstructure_call",
+    "unstructure_definition",
 ]

@@ -21,6 +21,7 @@ from callkit._report import ApplicationReport, QuotaReport, Review
 from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
 from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
+from callkit._versions import Amendment
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator
@@ -168,6 +169,9 @@ class Call:
 
     A call has one deadline, two (an ``outline`` and a ``full`` stage), several cut-off
     dates, or, when ``continuous``, none: it is permanently open.
+
+    A call is one version: ``history`` lists the amendments that made it from the call as
+    published, and ``effective`` is the date the last of them took effect.
     """
 
     id: str
@@ -183,6 +187,7 @@ class Call:
     policies: tuple[InstitutionPolicy, ...] = ()
     notes: tuple[Note, ...] = ()
     continuous: bool = False
+    history: tuple[Amendment, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         """Check what no single field can: sources cited, ids unique, a timed deadline."""
@@ -314,6 +319,7 @@ class Call:
             findings=tuple(findings),
             passed=tuple(r for r in passed if r not in failed),
             institution=policy.institution if policy else None,
+            version=self.effective,
         )
 
     def _near_miss(self, institution: str) -> Finding | None:
@@ -384,7 +390,14 @@ class Call:
             )
         reports, quotas = self._quotas(reports)
         rest = tuple(p for key, group in by_source.items() if key not in placed for p in group)
-        return Review(call=self.id, applications=tuple(reports), quotas=quotas, problems=rest)
+        return Review(
+            call=self.id,
+            applications=tuple(reports),
+            quotas=quotas,
+            problems=rest,
+            version=self.effective,
+            history=self.history,
+        )
 
     def _quotas(
         self, reports: list[ApplicationReport]

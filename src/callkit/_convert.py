@@ -20,6 +20,7 @@ from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
 from callkit._call import Call
 from callkit._errors import DefinitionError
 from callkit._rules import RULE_KINDS, AnyRule, Rule
+from callkit._versions import Amendment, CallDefinition, Change
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -98,6 +99,17 @@ def _enum(value: object, type_: type[enum.StrEnum]) -> enum.StrEnum:
         raise ValueError(msg) from None
 
 
+def _plain(value: object) -> Any:  # noqa: ANN401
+    """A change's value as JSON-ready data: dates, times and decimals become text."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.time | Decimal):
+        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    return value
+
+
 def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."  # noqa: PLR2004
@@ -162,6 +174,14 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(AnyRule, structure_rule)
     converter.register_unstructure_hook(AnyRule, unstructure_rule)
 
+    def unstructure_change(change: Change) -> dict[str, Any]:
+        data = {"op": change.op, "path": change.path}
+        if change.value is not None:
+            data["value"] = _plain(change.value)
+        return data
+
+    converter.register_unstructure_hook(Change, unstructure_change)
+
 
 def make_converter() -> cattrs.Converter:
     """A new converter for call definitions; strict about unknown keys."""
@@ -173,21 +193,11 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-def structure_call(
-    data: Any,  # noqa: ANN401  (plain data of any shape; the converter checks it)
-    *,
-    origin: str = "<data>",
-    converter: cattrs.Converter | None = None,
+def _structure_version(
+    data: Any,  # noqa: ANN401
+    origin: str,
+    converter: cattrs.Converter,
 ) -> Call:
-    """Build a :class:`~callkit.Call` from plain data; raises :class:`DefinitionError`.
-
-    Every problem is reported at once, each with its key path (``$.rules[2].maximum``).
-    """
-    converter = converter or make_converter()
-    if not isinstance(data, dict):
-        raise DefinitionError(
-            origin, [f"a definition is a table of keys, not {type(data).__name__}"]
-        )
     try:
         return converter.structure(data, Call)
     except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as error:
@@ -196,6 +206,72 @@ def structure_call(
         else:
             problems = [str(error)]
         raise DefinitionError(origin, problems) from error
+
+
+def structure_definition(
+    data: Any,  # noqa: ANN401  (plain data of any shape; the converter checks it)
+    *,
+    origin: str = "<data>",
+    converter: cattrs.Converter | None = None,
+) -> CallDefinition:
+    """Build a :class:`~callkit.CallDefinition` (a call and its amendments) from plain data.
+
+    Every version is built at once, so that a definition that loads is valid on every
+    date. Raises :class:`DefinitionError`, each problem with its key path
+    (``$.rules[2].maximum``).
+    """
+    converter = converter or make_converter()
+    if not isinstance(data, dict):
+        raise DefinitionError(
+            origin, [f"a definition is a table of keys, not {type(data).__name__}"]
+        )
+    base = {k: v for k, v in data.items() if k != "amendments"}
+    try:
+        amendments = converter.structure(data.get("amendments", []), tuple[Amendment, ...])
+    except (cattrs.BaseValidationError, ValueError, TypeError) as error:
+        if isinstance(error, cattrs.BaseValidationError):
+            problems = cattrs.transform_error(
+                error, path="$.amendments", format_exception=_format_exception
+            )
+        else:
+            problems = [f"amendments: {error}"]
+        raise DefinitionError(origin, problems) from error
+    definition = CallDefinition(
+        data=base,
+        amendments=amendments,
+        build=lambda version: _structure_version(version, origin, converter),
+    )
+    try:
+        definition.versions  # noqa: B018  (builds and so checks every version now)
+    except ValueError as error:  # a change that does not apply
+        if isinstance(error, DefinitionError):
+            raise
+        raise DefinitionError(origin, [str(error)]) from error
+    return definition
+
+
+def structure_call(
+    data: Any,  # noqa: ANN401  (plain data of any shape; the converter checks it)
+    *,
+    origin: str = "<data>",
+    converter: cattrs.Converter | None = None,
+) -> Call:
+    """Build a :class:`~callkit.Call` from plain data; raises :class:`DefinitionError`.
+
+    A definition with amendments gives its latest version. Every problem is reported at
+    once, each with its key path (``$.rules[2].maximum``).
+    """
+    return structure_definition(data, origin=origin, converter=converter).latest
+
+
+def unstructure_definition(
+    definition: CallDefinition, *, converter: cattrs.Converter | None = None
+) -> dict[str, Any]:
+    """A definition as plain data: the call as published, with its amendments."""
+    converter = converter or make_converter()
+    amendments = converter.unstructure(definition.amendments, tuple[Amendment, ...])
+    base = unstructure_call(definition.versions[0], converter=converter)
+    return {**base, "amendments": amendments} if amendments else base
 
 
 def unstructure_call(call: Call, *, converter: cattrs.Converter | None = None) -> dict[str, Any]:
@@ -212,8 +288,16 @@ def _format_exception(error: BaseException, _type: type | None) -> str:
     return f"{error}" if str(error) else type(error).__name__
 
 
-def load_call(path: str | Path | Traversable) -> Call:
-    """Read a call definition from a TOML or JSON file; raises :class:`DefinitionError`."""
+def load_call(path: str | Path | Traversable, as_of: dt.date | None = None) -> Call:
+    """Read a call from a TOML or JSON definition file: the version in force on *as_of*.
+
+    Without *as_of*, the latest version. Raises :class:`DefinitionError`.
+    """
+    return load_definition(path).as_of(as_of)
+
+
+def read_definition_data(path: str | Path | Traversable) -> Any:  # noqa: ANN401
+    """The plain data of a TOML or JSON definition file; raises :class:`DefinitionError`."""
     name = str(path)
     try:
         raw = path.read_bytes() if not isinstance(path, str) else Path(path).read_bytes()
@@ -231,4 +315,9 @@ def load_call(path: str | Path | Traversable) -> Call:
     except (tomllib.TOMLDecodeError, ValueError) as error:  # JSON, Unicode and number errors
         kind = name.rsplit(".", 1)[-1].upper()
         raise DefinitionError(name, [f"not valid {kind}: {error}"]) from error
-    return structure_call(data, origin=name)
+    return data
+
+
+def load_definition(path: str | Path | Traversable) -> CallDefinition:
+    """Read a call and its amendments from a TOML or JSON file."""
+    return structure_definition(read_definition_data(path), origin=str(path))

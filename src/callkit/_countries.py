@@ -37,8 +37,13 @@ _SPACES = re.compile(r"\s+")
 _CODE = re.compile(r"[A-Z]{2}")
 
 
-def check_code(_instance: object, _attribute: object, value: str | None) -> None:
+def check_country(_instance: object, _attribute: object, value: str) -> None:
     """An attrs validator: *value* is written as an ISO 3166 alpha-2 code (``NO``)."""
+    check_code(_instance, _attribute, value)
+
+
+def check_code(_instance: object, _attribute: object, value: str | None) -> None:
+    """An attrs validator: *value*, if given, is written as an ISO 3166 alpha-2 code."""
     if value is not None and not _CODE.fullmatch(value):
         msg = f"{value!r} is not written as an ISO 3166 country code, such as 'NO'"
         raise ValueError(msg)

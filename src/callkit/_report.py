@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -9,12 +10,17 @@ import attrs
 from callkit._application import Application
 from callkit._errors import InputProblem
 from callkit._finding import Finding, Severity
+from callkit._versions import Amendment
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """A finding as plain data, as the JSON output gives it."""
+def finding_to_dict(finding: Finding, version: dt.date | None = None) -> dict[str, Any]:
+    """A finding as plain data, as the JSON output gives it.
+
+    ``version`` is the date of the version of the call it was judged by.
+    """
     citation = finding.source
     return {
+        "version": version.isoformat() if version else None,
         "rule": finding.rule,
         "severity": str(finding.severity),
         "message": finding.message,
@@ -40,13 +46,14 @@ class ApplicationReport:
     ``passed`` lists the ids of the rules the application satisfies; ``findings`` holds
     every rule it breaks, every warning and every rule that could not be assessed.
     ``institution`` is the short name of the institution policy the application fell
-    under, if any.
+    under, if any, and ``version`` the date of the version of the call it was judged by.
     """
 
     application: Application
     findings: tuple[Finding, ...]
     passed: tuple[str, ...] = ()
     institution: str | None = None
+    version: dt.date | None = None
 
     @property
     def ok(self) -> bool:
@@ -71,7 +78,7 @@ class ApplicationReport:
             "institution": self.application.institution,
             "policy": self.institution,
             "ok": self.ok,
-            "findings": [finding_to_dict(f) for f in self.findings],
+            "findings": [finding_to_dict(f, self.version) for f in self.findings],
             "passed": list(self.passed),
         }
 
@@ -136,6 +143,8 @@ class Review:
     applications: tuple[ApplicationReport, ...]
     quotas: tuple[QuotaReport, ...]
     problems: tuple[InputProblem, ...] = ()
+    version: dt.date | None = None
+    history: tuple[Amendment, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -168,6 +177,13 @@ class Review:
         """As plain data: exactly what ``callkit check --format json`` prints."""
         return {
             "call": self.call,
+            "version": {
+                "effective": self.version.isoformat() if self.version else None,
+                "amendments": [
+                    {"effective": a.effective.isoformat(), "title": a.title.en}
+                    for a in self.history
+                ],
+            },
             "ok": self.ok,
             "summary": self.summary(),
             "applications": [a.to_dict() for a in self.applications],

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import attrs
 
 from callkit._application import FIELDS, Application
-from callkit._countries import check_codes, country_name, normalise_name
+from callkit._countries import check_codes, check_country, country_name, normalise_name
 from callkit._finding import Finding, Severity
 from callkit._money import Money, format_amount
 from callkit._provenance import Citation, Provenance, Source
@@ -257,17 +257,31 @@ class CountryGroup:
 
 
 @attrs.frozen(kw_only=True)
+class Exclusion:
+    """A country whose partners do not count, with the source that says so."""
+
+    country: str = attrs.field(validator=check_country)
+    provenance: Provenance
+
+
+@attrs.frozen(kw_only=True)
 class PartnerCountryRule(Rule):
-    """At least ``minimum`` partners must be in a country of one of the ``groups``."""
+    """At least ``minimum`` partners must be in a country of one of the ``groups``.
+
+    A country in ``excluded`` does not count, even if a group lists it: an amendment can
+    stop partnerships with a country while the published list still names it.
+    """
 
     kind: ClassVar[str] = "partner_country"
     groups: tuple[CountryGroup, ...]
     minimum: int = 1
+    excluded: tuple[Exclusion, ...] = ()
 
     @property
     def countries(self) -> tuple[str, ...]:
         """Every eligible country code, in the order the groups list them."""
-        return tuple(dict.fromkeys(c for g in self.groups for c in g.countries))
+        out = {e.country for e in self.excluded}
+        return tuple(dict.fromkeys(c for g in self.groups for c in g.countries if c not in out))
 
     @property
     def reads(self) -> frozenset[str]:
@@ -279,13 +293,18 @@ class PartnerCountryRule(Rule):
         groups = "; ".join(
             f"{g.title.en}: {', '.join(country_name(c) for c in g.countries)}" for g in self.groups
         )
-        return f"at least {self.minimum} partner in: {groups}"
+        text = f"at least {self.minimum} partner in: {groups}"
+        if self.excluded:
+            names = ", ".join(country_name(e.country) for e in self.excluded)
+            text += f"; partners in {names} do not count"
+        return text
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
         eligible = frozenset(self.countries)
         allowed = ", ".join(self.countries)
+        excluded = {e.country: ctx.cite(e.provenance) for e in self.excluded}
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             partners = app.partner_countries
@@ -297,11 +316,18 @@ class PartnerCountryRule(Rule):
                 return []
             named = ", ".join(f"{country_name(c)} ({c})" for c in partners)
             need = "a partner" if self.minimum == 1 else f"{self.minimum} partners"
+            out = [c for c in partners if c in excluded]
+            because = (
+                f"; {', '.join(country_name(c) for c in out)} no longer counts: partners "
+                "there are excluded from this call"
+                if out
+                else ""
+            )
             return [
                 self._fail(
-                    citation,
-                    f"{need} in an eligible country is required; the partners are in {named}. "
-                    f"Eligible: {allowed}",
+                    excluded[out[0]] if out else citation,
+                    f"{need} in an eligible country is required; the partners are in "
+                    f"{named}{because}. Eligible: {allowed}",
                     "partner_countries",
                     ", ".join(partners),
                     allowed,
