@@ -17,6 +17,7 @@ from callkit._errors import CallkitError, InputError
 from callkit._version import __version__
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Sequence
 
     import pendulum
@@ -71,14 +72,39 @@ def _parser() -> argparse.ArgumentParser:
             help="show times in this IANA zone (such as America/New_York)",
         )
 
+    def as_of(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--as-of",
+            type=_date,
+            metavar="DATE",
+            help="the call as in force on this date (YYYY-MM-DD); default: the latest version",
+        )
+
     command("calls", "list the installed calls")
     show = command("show", "show a call: its rules with their sources, policies and timeline")
     show.add_argument("call_id", metavar="CALL_ID")
+    as_of(show)
+    explain = command("explain", "explain one rule of a call, with its source and history")
+    explain.add_argument("call_id", metavar="CALL_ID")
+    explain.add_argument("rule", metavar="RULE", help="a rule id, such as own-share")
+    as_of(explain)
     timeline = command(
         "timeline", "list a call's milestones in time order", ("text", "json", "ics")
     )
     timeline.add_argument("call_id", metavar="CALL_ID")
     time_options(timeline)
+    as_of(timeline)
+    diff = command("diff", "list what changed in a call between two dates, with sources")
+    diff.add_argument("call_id", metavar="CALL_ID")
+    diff.add_argument(
+        "--from", dest="start", type=_date, metavar="DATE", help="default: as published"
+    )
+    diff.add_argument("--to", dest="end", type=_date, metavar="DATE", help="default: the latest")
+    commands.add_parser(
+        "schema",
+        help="print the JSON Schema of call definition files",
+        description="print the JSON Schema of call definition files",
+    )
     upcoming = command("upcoming", "list what is due soon across every installed call")
     upcoming.add_argument(
         "--days", type=_positive, default=30, metavar="N", help="how far ahead (default 30)"
@@ -97,7 +123,18 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check", "check applications in CSV or JSON files against a call")
     check.add_argument("call_id", metavar="CALL_ID")
     check.add_argument("files", metavar="FILE", nargs="+", help="CSV or JSON files")
+    as_of(check)
     return parser
+
+
+def _date(text: str) -> dt.date:
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r} is not a date written YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 MAX_DAYS = 3660
@@ -179,14 +216,14 @@ def _cmd_calls(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _get(call_id: str) -> Call:
+def _get(call_id: str, as_of: dt.date | None = None) -> Call:
     from callkit._registry import get_call  # noqa: PLC0415
 
-    return get_call(call_id)
+    return get_call(call_id, as_of)
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    call = _get(args.call_id)
+    call = _get(args.call_id, args.as_of)
     if args.format == "json":
         from callkit._convert import unstructure_call  # noqa: PLC0415
 
@@ -212,7 +249,7 @@ def _institution(call: Call, name: str | None, *, strict: bool = True) -> str | 
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    call = _get(args.call_id)
+    call = _get(args.call_id, args.as_of)
     tz = _zone(args.tz)
     timeline = call.timeline.for_institution(_institution(call, args.institution))
     if args.format == "ics":
@@ -258,6 +295,55 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from callkit._registry import get_definition  # noqa: PLC0415
+    from callkit._render import explain_to_dict, render_explain  # noqa: PLC0415
+
+    definition = get_definition(args.call_id)
+    call = definition.as_of(args.as_of)
+    try:
+        call.rule(args.rule)
+    except KeyError:
+        import difflib  # noqa: PLC0415
+
+        ids = [r.id for r in (*call.rules, *(r for p in call.policies for r in p.rules))]
+        near = difflib.get_close_matches(args.rule, ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+        raise _UsageError(
+            f"{call.id} has no rule {args.rule!r}{hint} (rules: {', '.join(ids)})"
+        ) from None
+    if args.format == "json":
+        _emit(explain_to_dict(call, args.rule, definition))
+    else:
+        print(render_explain(call, args.rule, definition))  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from callkit._registry import get_definition  # noqa: PLC0415
+    from callkit._render import diff_to_dict, render_diff  # noqa: PLC0415
+
+    definition = get_definition(args.call_id)
+    start = args.start or definition.published
+    end = args.end or definition.latest.effective
+    if end < start:
+        raise _UsageError(f"--to {end} is before --from {start}")
+    definition.as_of(start)  # refuses a date before the call was published
+    amendments = definition.between(start, end)
+    if args.format == "json":
+        _emit(diff_to_dict(definition, start, end, amendments))
+    else:
+        print(render_diff(definition, start, end, amendments))  # noqa: T201
+    return EXIT_OK
+
+
+def _cmd_schema(_args: argparse.Namespace) -> int:
+    from callkit._schema import definition_schema  # noqa: PLC0415
+
+    _emit(definition_schema())
+    return EXIT_OK
+
+
 def _cmd_lint(args: argparse.Namespace) -> int:
     from pathlib import Path  # noqa: PLC0415
 
@@ -267,7 +353,9 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     if Path(target).suffix.lower() in {".toml", ".json"} or Path(target).exists():
         findings = lint_definition(target)
     else:
-        findings = lint(_get(target))
+        from callkit._registry import get_definition  # noqa: PLC0415
+
+        findings = lint(get_definition(target))
     if args.format == "json":
         _emit([f.to_dict() for f in findings])
     else:
@@ -280,7 +368,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from callkit._readers import read_application_file  # noqa: PLC0415
 
-    call = _get(args.call_id)
+    call = _get(args.call_id, args.as_of)
     applications: list[Application] = []
     problems: list[InputProblem] = []
     fatal: list[InputProblem] = []
@@ -327,6 +415,9 @@ def _warn(message: str) -> None:
 _COMMANDS = {
     "calls": _cmd_calls,
     "show": _cmd_show,
+    "explain": _cmd_explain,
+    "diff": _cmd_diff,
+    "schema": _cmd_schema,
     "timeline": _cmd_timeline,
     "upcoming": _cmd_upcoming,
     "check": _cmd_check,

@@ -21,11 +21,13 @@ from callkit._errors import DefinitionError
 from callkit._finding import Severity
 from callkit._provenance import Citation
 from callkit._timeline import Milestone, MilestoneKind
+from callkit._versions import CallDefinition
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from callkit._call import Call
+    from callkit._provenance import Provenance
 
 # Abbreviations that people print after a time in place of a zone, with the offsets
 # (in minutes east of UTC) each may stand for; some, such as IST and CST, stand for several.
@@ -262,25 +264,104 @@ class _Linter:
             )
 
 
-def lint(call: Call) -> list[LintFinding]:
-    """Lint the timeline of *call*: zone labels, weekdays, zones, order, internal deadlines."""
-    return _Linter(call).run()
+def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
+    """What is wrong with the definition itself, beyond its timeline."""
+    from callkit._countries import is_country  # noqa: PLC0415
+
+    call = definition.latest
+
+    def finding(code: str, severity: Severity, message: str, where: Provenance) -> LintFinding:
+        return LintFinding(code=code, severity=severity, message=message, source=call.cite(where))
+
+    for version in definition.versions:
+        yield from (
+            finding(
+                "country",
+                Severity.ERROR,
+                f"{where}: {code!r} is not the ISO 3166 code of a country",
+                provenance,
+            )
+            for where, code, provenance in _country_codes(version)
+            if not is_country(code)
+        )
+    for policy in call.policies:
+        if policy.quota is not None and not policy.names:
+            yield finding(
+                "quota-names",
+                Severity.WARNING,
+                f"the quota of {policy.institution} counts only applications that name it "
+                f"{policy.institution!r}, {policy.name.nb!r} or {policy.name.en!r}: list the "
+                "other names it goes by in 'names'",
+                policy.quota.provenance,
+            )
+    previous = definition.published
+    for amendment in definition.amendments:
+        if amendment.effective <= previous:
+            yield finding(
+                "amendment-order",
+                Severity.ERROR,
+                f"the amendment {amendment.title.en!r} takes effect on {amendment.effective}, "
+                f"not after the version before it ({previous})",
+                amendment.provenance,
+            )
+        previous = max(previous, amendment.effective)
+    for rule in (*call.rules, *(r for p in call.policies for r in p.rules)):
+        if not rule.provenance.quote and not rule.provenance.note:
+            yield finding(
+                "unquoted",
+                Severity.WARNING,
+                f"the rule {rule.id!r} cites its source but no sentence of it",
+                rule.provenance,
+            )
+
+
+def _country_codes(call: Call) -> Iterator[tuple[str, str, Provenance]]:
+    for rule in (*call.rules, *(r for p in call.policies for r in p.rules)):
+        for code in getattr(rule, "countries", ()):
+            yield f"rule {rule.id}", code, rule.provenance
+        for exclusion in getattr(rule, "excluded", ()):
+            yield f"rule {rule.id}", exclusion.country, exclusion.provenance
+    for policy in call.policies:
+        if policy.country:
+            yield f"policy of {policy.institution}", policy.country, policy.provenance
+    for m in call.timeline:
+        if m.calendar:
+            yield f"milestone {m.title.en!r}", m.calendar, m.provenance
+
+
+def lint(target: Call | CallDefinition) -> list[LintFinding]:
+    """Lint a call's timeline, and a definition's countries, quotas, amendments and rules.
+
+    Given a :class:`~callkit.Call` (one version), only its timeline is linted.
+    """
+    if isinstance(target, CallDefinition):
+        found = list(_definition_findings(target))
+        return found + _Linter(target.latest).run()
+    return _Linter(target).run()
 
 
 def lint_definition(path: str | Path) -> list[LintFinding]:
     """Lint a definition file: what keeps it from loading, or else what :func:`lint` finds.
 
-    A definition that does not load gives one error per problem, each naming its key path:
-    a deadline at a local time that does not exist (02:30 on the night clocks go forward)
-    is one.
+    The file is checked against the JSON Schema of definitions and then loaded; each
+    problem is an error naming its key path. A deadline at a local time that does not
+    exist (02:30 on the night clocks go forward) is one.
     """
-    from callkit._convert import load_call  # noqa: PLC0415
+    from callkit._convert import read_definition_data, structure_definition  # noqa: PLC0415
+    from callkit._schema import validate_definition  # noqa: PLC0415
 
     try:
-        call = load_call(Path(path))
+        data = read_definition_data(Path(path))
+        schema = validate_definition(data) if isinstance(data, dict) else []
+        if schema:
+            return [
+                LintFinding(code="schema", severity=Severity.ERROR, message=problem)
+                for problem in schema
+            ]
+        definition = structure_definition(data, origin=str(path))
     except DefinitionError as error:
         return [
             LintFinding(code="definition", severity=Severity.ERROR, message=problem)
             for problem in error.problems
         ]
-    return lint(call)
+    return lint(definition)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from typing import TYPE_CHECKING, Any
 
 import pendulum
 
 from callkit._finding import Finding, Severity
+from callkit._versions import Change
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable, Sequence
 
     from callkit._call import Call
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     from callkit._report import ApplicationReport, QuotaReport, Review
     from callkit._rules import AnyRule
     from callkit._timeline import Milestone
+    from callkit._versions import Amendment, CallDefinition
 
 WIDTH = 100
 _INDENT = "      "
@@ -294,3 +298,139 @@ def render_calls(calls: Iterable[Call]) -> str:
     rows = [("Call", "Deadline", "Title")]
     rows += [(c.id, _deadline_cell(c), c.title.en) for c in calls]
     return "\n".join(_table(rows))
+
+
+# -- versions ------------------------------------------------------------------------------
+
+
+def _summary(value: Any) -> str:  # noqa: ANN401
+    """A change's value in a few words: its code or id and its English name."""
+    if not isinstance(value, dict):
+        return str(value)
+    name = next((value[k] for k in ("code", "id", "country", "key", "kind") if k in value), None)
+    label = next(
+        (value[k] for k in ("name", "title", "text") if isinstance(value.get(k), dict)), None
+    )
+    words = [str(name)] if name is not None else []
+    if label is not None:
+        words.append(f"({label.get('en', '')})" if words else str(label.get("en", "")))
+    return " ".join(words) or "a new item"
+
+
+def _change_line(change: Change) -> str:
+    if change.op == "add":
+        return f"added to {change.path}: {_summary(change.value)}"
+    if change.op == "remove":
+        return f"removed {change.path}"
+    return f"set {change.path} to {_summary(change.value)}"
+
+
+def amendment_to_dict(amendment: Amendment, call: Call) -> dict[str, Any]:
+    """An amendment as plain data, with its source resolved."""
+    from callkit._convert import make_converter  # noqa: PLC0415
+
+    converter = make_converter()
+    return {
+        "effective": amendment.effective.isoformat(),
+        "title": amendment.title.en,
+        "title_nb": amendment.title.nb,
+        "source": citation_to_dict(call.cite(amendment.provenance)),
+        "changes": [converter.unstructure(c, Change) for c in amendment.changes],
+    }
+
+
+def diff_to_dict(
+    definition: CallDefinition, start: dt.date, end: dt.date, amendments: Iterable[Amendment]
+) -> dict[str, Any]:
+    """What changed in a call between two dates, as ``callkit diff --format json`` gives it."""
+    latest = definition.latest
+    return {
+        "call": definition.id,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "amendments": [amendment_to_dict(a, latest) for a in amendments],
+    }
+
+
+def render_diff(
+    definition: CallDefinition, start: dt.date, end: dt.date, amendments: Iterable[Amendment]
+) -> str:
+    """What changed in a call between two dates, each change with its date and source."""
+    latest = definition.latest
+    items = list(amendments)
+    lines = [f"{definition.id}: what changed after {start} up to {end}", ""]
+    if not items:
+        lines.append("Nothing changed.")
+    for amendment in items:
+        lines.append(f"{amendment.effective}  {amendment.title.en}")
+        lines.append(_wrap(f"source: {latest.cite(amendment.provenance)}", "    "))
+        lines.extend(_wrap(_change_line(c), "    ") for c in amendment.changes)
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def _touches(change: Change, rule_id: str) -> bool:
+    parts = change.path.split(".")
+    return any(a == "rules" and b == rule_id for a, b in itertools.pairwise(parts))
+
+
+def explain_to_dict(call: Call, rule_id: str, definition: CallDefinition) -> dict[str, Any]:
+    """One rule with its source and the amendments that changed it, as plain data."""
+    from callkit._convert import make_converter  # noqa: PLC0415
+
+    rule = call.rule(rule_id)
+    owner = next((p.institution for p in call.policies if rule in p.rules), None)
+    return {
+        "call": call.id,
+        "version": call.effective.isoformat(),
+        "rule": rule.id,
+        "kind": rule.kind,
+        "title": rule.title.en,
+        "title_nb": rule.title.nb,
+        "institution": owner,
+        "severity": str(rule.severity),
+        "asks": rule.describe(),
+        "source": citation_to_dict(call.cite(rule.provenance)),
+        "definition": make_converter().unstructure(rule, type(rule)),
+        "amendments": [
+            amendment_to_dict(a, call)
+            for a in call.history
+            if any(_touches(c, rule_id) for c in a.changes)
+        ],
+        "later_amendments": [
+            amendment_to_dict(a, definition.latest)
+            for a in definition.amendments
+            if a.effective > call.effective and any(_touches(c, rule_id) for c in a.changes)
+        ],
+    }
+
+
+def render_explain(call: Call, rule_id: str, definition: CallDefinition) -> str:
+    """One rule as text: what it asks, the sentence it comes from, and its history."""
+    data = explain_to_dict(call, rule_id, definition)
+    rule = call.rule(rule_id)
+    who = f" (for {data['institution']} only)" if data["institution"] else ""
+    lines = [
+        f"{call.id} as in force on {call.effective}: {rule.id}{who}",
+        f"  {rule.title.en} / {rule.title.nb}",
+        "",
+        _wrap(f"Asks: {rule.describe()}", "  "),
+        _wrap(f"Source: {call.cite(rule.provenance)}", "  "),
+    ]
+    lines.extend(
+        _wrap(f"{group.title.en}: source: {call.cite(group.provenance)}", "  ")
+        for group in getattr(rule, "groups", ())
+    )
+    lines.extend(
+        _wrap(f"Excluded {exclusion.country}: source: {call.cite(exclusion.provenance)}", "  ")
+        for exclusion in getattr(rule, "excluded", ())
+    )
+    changed = [a for a in call.history if any(_touches(c, rule_id) for c in a.changes)]
+    if changed:
+        lines += ["", "Changed by"]
+        lines.extend(f"  {a.effective}  {a.title.en}" for a in changed)
+    later = data["later_amendments"]
+    if later:
+        lines += ["", "Changed later (not in this version)"]
+        lines.extend(f"  {a['effective']}  {a['title']}" for a in later)
+    return "\n".join(lines)
