@@ -243,13 +243,21 @@ def _quota_lines(quota: QuotaReport) -> list[str]:
     return lines
 
 
+def _version_line(call: Call) -> str:
+    """Which version of the call a report judges by."""
+    if not call.history:
+        return f"As published on {call.effective}"
+    amended = ", ".join(f"{a.effective} ({a.title.en})" for a in call.history)
+    return _wrap(f"As in force on {call.effective}, amended {amended}", "")
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def render_review(review: Review, call: Call) -> str:
     """A review as text: each application with its findings, the quotas, a summary."""
-    lines = [f"{call.id}: {call.title.en}", _deadline_line(call), ""]
+    lines = [f"{call.id}: {call.title.en}", _version_line(call), _deadline_line(call), ""]
     for report in review.applications:
         lines += [*_application_lines(report), ""]
     if review.quotas:
