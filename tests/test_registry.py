@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def install(site: Path, dist: str, version: str, calls: dict[str, str], module: str) -> None:
+def install(
+    site: Path,
+    dist: str,
+    version: str,
+    calls: dict[str, str],
+    module: str,
+    *,
+    api: str | None = None,
+) -> None:
     """Write a throwaway distribution into *site*: a module and a dist-info with entry points."""
     package = dist.replace("-", "_")
     (site / f"{package}.py").write_text(textwrap.dedent(module), encoding="utf-8")
@@ -28,7 +36,10 @@ def install(site: Path, dist: str, version: str, calls: dict[str, str], module: 
         f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
     )
     lines = "\n".join(f"{name} = {package}:{attr}" for name, attr in calls.items())
-    (info / "entry_points.txt").write_text(f"[callkit.calls]\n{lines}\n", encoding="utf-8")
+    text = f"[callkit.calls]\n{lines}\n"
+    if api is not None:
+        text += f"\n[callkit.api]\n{dist} = {api}\n"
+    (info / "entry_points.txt").write_text(text, encoding="utf-8")
 
 
 COPY_OF_INTPART = """
@@ -197,3 +208,124 @@ def test_calls_lists_the_others_when_one_is_broken(
     captured = capsys.readouterr()
     assert "intpart-2022" in captured.out
     assert "bad-2030 is left out" in captured.err
+
+
+BROKEN = "raise ImportError('this plugin is broken')\n"
+
+
+class TestControl:
+    """The environment chooses which plugins are discovered."""
+
+    def test_allow_list(self, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """CALLKIT_PLUGINS restricts discovery to the named entry points."""
+        install(site, "plugin-one", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        monkeypatch.setenv("CALLKIT_PLUGINS", "demo-2030")
+        assert callkit.list_calls() == ["demo-2030"]
+
+    def test_autoload_off(self, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """CALLKIT_DISABLE_PLUGIN_AUTOLOAD loads nothing but what CALLKIT_PLUGINS names."""
+        install(site, "plugin-two", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        monkeypatch.setenv("CALLKIT_DISABLE_PLUGIN_AUTOLOAD", "1")
+        assert callkit.list_calls() == []
+        monkeypatch.setenv("CALLKIT_PLUGINS", "intpart-2022, demo-2030")
+        callkit.clear_cache()
+        assert callkit.list_calls() == ["demo-2030", "intpart-2022"]
+
+    def test_current_directory(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A dist-info in the current directory is no plugin unless PYTHONPATH names it."""
+        install(tmp_path, "plugin-here", "1.0", {"here-2030": "make"}, BROKEN)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.syspath_prepend(str(tmp_path))
+        monkeypatch.delenv("PYTHONPATH", raising=False)
+        callkit.clear_cache()
+        assert "here-2030" not in callkit.list_calls()
+        monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+        callkit.clear_cache()
+        assert "here-2030" in callkit.list_calls()
+
+    def test_sorted(self, site: Path) -> None:
+        """Ids are listed sorted, whatever the order of the path."""
+        install(site, "plugin-zed", "1.0", {"zz-2030": "make"}, BROKEN)
+        install(site, "plugin-abc", "1.0", {"aa-2030": "make"}, BROKEN)
+        assert callkit.list_calls() == ["aa-2030", "intpart-2022", "zz-2030"]
+
+
+class TestContainment:
+    """A broken plugin is reported once and never takes the others down."""
+
+    def test_reported_once(self, site: Path, caplog: pytest.LogCaptureFixture) -> None:
+        """The failure is logged once; asking again raises the same error."""
+        install(site, "plugin-once-broken", "1.0", {"broken-2030": "make"}, BROKEN)
+        registry = callkit.Registry.from_entry_points()
+        with pytest.raises(PluginError) as first:
+            registry.get("broken-2030")
+        with pytest.raises(PluginError) as second:
+            registry.get("broken-2030")
+        assert first.value is second.value
+        assert len([r for r in caplog.records if "broken-2030" in r.getMessage()]) == 1
+        assert registry.get("intpart-2022").id == "intpart-2022"
+
+    def test_plugins_command(self, site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The plugins command lists every plugin with its distribution, version and status."""
+        from callkit._cli import main  # noqa: PLC0415
+
+        install(site, "plugin-listed", "2.1", {"broken-2030": "make"}, BROKEN)
+        assert main(["plugins", "--format", "json"]) == 0
+        rows = {r["call"]: r for r in json.loads(capsys.readouterr().out)}
+        assert rows["intpart-2022"]["status"] == "ok"
+        assert rows["intpart-2022"]["kind"] == "data"
+        broken = rows["broken-2030"]
+        assert (broken["distribution"], broken["version"], broken["status"]) == (
+            "plugin-listed",
+            "2.1",
+            "error",
+        )
+        assert "this plugin is broken" in broken["error"]
+        assert main(["plugins"]) == 0
+        assert "broken-2030: the plugin for 'broken-2030' from plugin-listed 2.1" in (
+            " ".join(capsys.readouterr().out.split())
+        )
+
+    def test_strict(
+        self, site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """CALLKIT_STRICT makes a broken plugin an error for the commands that meet it."""
+        from callkit._cli import main  # noqa: PLC0415
+
+        install(site, "plugin-strict", "1.0", {"broken-2030": "make"}, BROKEN)
+        monkeypatch.setenv("CALLKIT_STRICT", "1")
+        assert main(["calls"]) == 2
+        assert "this plugin is broken" in capsys.readouterr().err
+        assert main(["plugins"]) == 2
+        capsys.readouterr()
+
+    def test_strict_duplicates(self, site: Path) -> None:
+        """In strict mode two plugins with one id are an error at discovery."""
+        install(site, "plugin-a", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        install(site, "plugin-b", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
+        with pytest.raises(PluginError, match="offered twice"):
+            callkit.Registry.from_entry_points(strict=True)
+        assert "demo-2030" in callkit.Registry.from_entry_points(strict=False)
+
+
+class TestApiVersion:
+    """A plugin written for another definition API is refused before it is imported."""
+
+    def test_incompatible_code_plugin(self, site: Path) -> None:
+        """API 2 is refused, naming the supported version; the module is never imported."""
+        install(site, "plugin-future", "1.0", {"future-2030": "make"}, BROKEN, api="2")
+        with pytest.raises(PluginError, match="definition API 2; this callkit supports version 1"):
+            callkit.get_call("future-2030")
+        assert "plugin_future" not in sys.modules
+
+    def test_compatible_code_plugin(self, site: Path) -> None:
+        """API 1 loads."""
+        install(site, "plugin-now", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART, api="1")
+        assert callkit.get_call("demo-2030").id == "demo-2030"
+
+    def test_incompatible_definition(self) -> None:
+        """A definition file written for API 2 is refused with the supported version."""
+        data = callkit.unstructure_call(callkit.get_call("intpart-2022"))
+        with pytest.raises(callkit.DefinitionError, match="supports version 1"):
+            callkit.structure_definition({**data, "api": 2})
+        assert callkit.structure_definition({**data, "api": 1}).latest.id == "intpart-2022"

@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     command("calls", "list the installed calls")
+    command("plugins", "list every installed call plugin and whether it loads")
     show = command("show", "show a call: its rules with their sources, policies and timeline")
     show.add_argument("call_id", metavar="CALL_ID")
     as_of(show)
@@ -192,6 +193,8 @@ def _cmd_calls(args: argparse.Namespace) -> int:
         try:
             calls.append(registry.get(call_id))
         except CallkitError as error:
+            if registry.strict:
+                raise
             _warn(f"{call_id} is left out: {error}")
     if args.format == "json":
         _emit(
@@ -337,6 +340,37 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_plugins(args: argparse.Namespace) -> int:
+    from callkit._registry import default_registry  # noqa: PLC0415
+
+    registry = default_registry()
+    statuses = registry.statuses()
+    if args.format == "json":
+        _emit(
+            [
+                {
+                    "call": s.entry.id,
+                    "distribution": s.entry.distribution,
+                    "version": s.entry.version,
+                    "entry_point": s.entry.value,
+                    "kind": "data" if s.entry.data else "code",
+                    "api": s.entry.api,
+                    "status": "ok" if s.ok else "error",
+                    "error": s.error,
+                }
+                for s in statuses
+            ]
+        )
+    elif not statuses:
+        print("No call plugin is installed.")  # noqa: T201
+    else:
+        from callkit._render import render_plugins  # noqa: PLC0415
+
+        print(render_plugins(statuses))  # noqa: T201
+    failed = [s for s in statuses if not s.ok]
+    return EXIT_USAGE if failed and registry.strict else EXIT_OK
+
+
 def _cmd_schema(_args: argparse.Namespace) -> int:
     from callkit._schema import definition_schema  # noqa: PLC0415
 
@@ -414,6 +448,7 @@ def _warn(message: str) -> None:
 
 _COMMANDS = {
     "calls": _cmd_calls,
+    "plugins": _cmd_plugins,
     "show": _cmd_show,
     "explain": _cmd_explain,
     "diff": _cmd_diff,

@@ -22,6 +22,9 @@ from callkit._errors import DefinitionError
 from callkit._rules import RULE_KINDS, AnyRule, Rule
 from callkit._versions import Amendment, CallDefinition, Change
 
+API_VERSIONS = (1,)
+"""The versions of the definition format this callkit reads (``api`` in a definition)."""
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from importlib.resources.abc import Traversable
@@ -225,7 +228,15 @@ def structure_definition(
         raise DefinitionError(
             origin, [f"a definition is a table of keys, not {type(data).__name__}"]
         )
-    base = {k: v for k, v in data.items() if k != "amendments"}
+    api = data.get("api", 1)
+    if api not in API_VERSIONS or isinstance(api, bool):
+        supported = ", ".join(map(str, API_VERSIONS))
+        problem = (
+            f"api: the definition is written for the callkit definition API {api!r}; this "
+            f"callkit supports version {supported}"
+        )
+        raise DefinitionError(origin, [problem])
+    base = {k: v for k, v in data.items() if k not in ("amendments", "api")}
     try:
         amendments = converter.structure(data.get("amendments", []), tuple[Amendment, ...])
     except (cattrs.BaseValidationError, ValueError, TypeError) as error:

@@ -9,12 +9,26 @@ the distribution's files without importing the package::
 
 or an object reference (``package.module:name``) to a :class:`~callkit.Call`, a
 :class:`~callkit.CallDefinition`, or a function returning either, for calls that need
-code. Listing ids reads only the entry points' metadata; a call is loaded when it is first
-asked for, once per process.
+code. A code plugin says which definition API it was written for with an entry point in
+the group ``callkit.api`` named after its distribution (``my-plugin = "1"``); a
+definition file says it with ``api = 1``. Either is checked before anything is imported.
+
+Discovery reads the installed distributions' metadata once per process and imports
+nothing; a call is loaded when it is first asked for. The environment controls it:
+
+``CALLKIT_PLUGINS``
+    a comma-separated list of entry point names (call ids): only these are discovered.
+``CALLKIT_DISABLE_PLUGIN_AUTOLOAD``
+    when ``1``, no plugin is discovered except those named in ``CALLKIT_PLUGINS``.
+``CALLKIT_STRICT``
+    when ``1``, any plugin failure is an error rather than a warning.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -23,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from callkit._call import Call
-from callkit._errors import CallNotFoundError, DefinitionError, PluginError
+from callkit._convert import API_VERSIONS
+from callkit._errors import CallNotFoundError, PluginError
 from callkit._versions import CallDefinition
 
 if TYPE_CHECKING:
@@ -32,17 +47,56 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "callkit.calls"
 """The entry point group under which plugins register their calls."""
 
+API_GROUP = "callkit.api"
+"""The entry point group in which a code plugin declares its definition API version."""
+
+
 DATA_SUFFIXES = (".toml", ".json")
 """The endings of entry point values that name a definition file rather than code."""
+
+log = logging.getLogger("callkit")
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
 
 
 @attrs.frozen
 class CallEntry:
-    """Where a call comes from: the call id, its loader and the distribution behind it."""
+    """Where a call comes from: its id, its loader, and the distribution behind it.
+
+    ``api`` is the definition API version the plugin declares (``None`` if it declares
+    none, which is taken as version 1).
+    """
 
     id: str
-    load: Callable[[], object] = attrs.field(eq=False)
+    load: Callable[[], object] = attrs.field(eq=False, repr=False)
     origin: str
+    distribution: str | None = None
+    version: str | None = None
+    value: str | None = None
+    api: str | None = None
+
+    @property
+    def data(self) -> bool:
+        """Whether the call is a definition file rather than code."""
+        return bool(self.value) and str(self.value).strip().endswith(DATA_SUFFIXES)
+
+
+@attrs.frozen
+class PluginStatus:
+    """What ``callkit plugins`` says of one entry point, and whether its call loads.
+
+    ``error`` is ``None`` when it does.
+    """
+
+    entry: CallEntry
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the call loads."""
+        return self.error is None
 
 
 def _data_loader(ep: Any) -> Callable[[], object]:  # noqa: ANN401  (an importlib_metadata EntryPoint)
@@ -78,17 +132,63 @@ def _locate(ep: Any) -> Path:  # noqa: ANN401
     raise FileNotFoundError(msg)
 
 
-def _entry_points() -> list[CallEntry]:
-    from importlib_metadata import entry_points  # noqa: PLC0415
+def search_path() -> list[str]:
+    """Where to look for plugins: ``sys.path`` without the current directory.
+
+    A ``*.dist-info`` folder that happens to lie in the current directory is no plugin,
+    unless the user put that directory on the path (with ``PYTHONPATH``).
+    """
+    chosen = {Path(p).resolve() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
+    here = Path.cwd().resolve()
+    return [p for p in sys.path if Path(p or ".").resolve() != here or here in chosen]
+
+
+def _wanted() -> frozenset[str] | None:
+    """The entry point names the environment allows, or ``None`` for all of them."""
+    named = frozenset(
+        n.strip() for n in os.environ.get("CALLKIT_PLUGINS", "").split(",") if n.strip()
+    )
+    if _flag("CALLKIT_DISABLE_PLUGIN_AUTOLOAD"):
+        return named
+    return named or None
+
+
+def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
+    """Every call entry point of the distributions on the search path, sorted.
+
+    A distribution found twice on the path counts once, as for importing: the first.
+    """
+    from importlib_metadata import distributions  # noqa: PLC0415
 
     entries = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist
-        origin = f"{dist.name} {dist.version}" if dist is not None else "an unknown distribution"
-        data = ep.value.strip().endswith(DATA_SUFFIXES)
-        load = _data_loader(ep) if data else ep.load
-        entries.append(CallEntry(ep.name, load, f"{origin} (entry point {ep.value})"))
-    return entries
+    seen: set[str] = set()
+    for dist in distributions(path=search_path()):
+        key = getattr(dist, "_normalized_name", None) or dist.name
+        if key in seen:
+            continue
+        seen.add(key)
+        points = dist.entry_points
+        calls = [ep for ep in points if ep.group == ENTRY_POINT_GROUP]
+        if wanted is not None:
+            calls = [ep for ep in calls if ep.name in wanted]
+        if not calls:
+            continue
+        name, version = dist.name, dist.version
+        api = next((ep.value.strip() for ep in points if ep.group == API_GROUP), None)
+        for ep in calls:
+            data = ep.value.strip().endswith(DATA_SUFFIXES)
+            entries.append(
+                CallEntry(
+                    id=ep.name,
+                    load=_data_loader(ep) if data else ep.load,
+                    origin=f"{name} {version} (entry point {ep.value})",
+                    distribution=name,
+                    version=version,
+                    value=ep.value,
+                    api=api,
+                )
+            )
+    return sorted(entries, key=lambda e: (e.id, e.distribution or ""))
 
 
 def _as_definition(found: object) -> CallDefinition | None:
@@ -99,26 +199,54 @@ def _as_definition(found: object) -> CallDefinition | None:
     return None
 
 
+def _check_api(entry: CallEntry) -> None:
+    if entry.api is None:
+        return
+    supported = ", ".join(map(str, API_VERSIONS))
+    if not entry.api.isdigit() or int(entry.api) not in API_VERSIONS:
+        msg = (
+            f"the plugin for {entry.id!r} from {entry.origin} was written for the callkit "
+            f"definition API {entry.api}; this callkit supports version {supported}. "
+            "Install a version of the plugin made for this callkit, or another callkit"
+        )
+        raise PluginError(msg)
+
+
 class Registry:
     """The calls that can be asked for by id.
 
     Build one from installed plugins with :meth:`from_entry_points`, or from given calls
     with :meth:`from_calls` (for tests and scripts that want no discovery at all).
-    Loading is thread-safe and each definition is read at most once.
+    Loading is thread-safe, each definition is read at most once, and a plugin that
+    fails is reported once (a warning on the ``callkit`` logger) and then refused with
+    the same :class:`PluginError` each time it is asked for. With ``strict``, a plugin
+    failure that can be seen without loading (two plugins with one call id) is an error
+    at once.
     """
 
-    def __init__(self, entries: Iterable[CallEntry]) -> None:
-        """Build a registry from call entries; ids offered twice are refused when asked for."""
+    def __init__(self, entries: Iterable[CallEntry], *, strict: bool = False) -> None:
+        """Build a registry from call entries."""
         self._entries: dict[str, list[CallEntry]] = {}
         for entry in entries:
             self._entries.setdefault(entry.id, []).append(entry)
+        self.strict = strict
         self._loaded: dict[str, CallDefinition] = {}
+        self._failed: dict[str, PluginError] = {}
         self._lock = threading.RLock()  # a plugin may build on another call
+        if strict:
+            for call_id in self._entries:
+                self._single(call_id)
 
     @classmethod
-    def from_entry_points(cls) -> Registry:
-        """A registry of every call that installed distributions register."""
-        return cls(_entry_points())
+    def from_entry_points(cls, *, strict: bool | None = None) -> Registry:
+        """A registry of the calls that installed distributions register.
+
+        ``CALLKIT_PLUGINS`` and ``CALLKIT_DISABLE_PLUGIN_AUTOLOAD`` choose which; *strict*
+        defaults to ``CALLKIT_STRICT``.
+        """
+        if strict is None:
+            strict = _flag("CALLKIT_STRICT")
+        return cls(_entry_points(_wanted()), strict=strict)
 
     @classmethod
     def from_calls(
@@ -132,6 +260,10 @@ class Registry:
         """The ids of every call, sorted."""
         return sorted(self._entries)
 
+    def entries(self) -> list[CallEntry]:
+        """Every entry, sorted by call id and distribution."""
+        return [e for call_id in self.ids() for e in self._entries[call_id]]
+
     def __contains__(self, call_id: object) -> bool:
         """Whether a call with this id is registered."""
         return call_id in self._entries
@@ -144,11 +276,7 @@ class Registry:
         """
         return self.definition(call_id).as_of(as_of)
 
-    def definition(self, call_id: str) -> CallDefinition:
-        """The call *call_id* with all its versions."""
-        definition = self._loaded.get(call_id)
-        if definition is not None:
-            return definition
+    def _single(self, call_id: str) -> CallEntry:
         entries = self._entries.get(call_id)
         if not entries:
             raise CallNotFoundError(call_id, self._entries)
@@ -156,22 +284,50 @@ class Registry:
             origins = " and ".join(e.origin for e in entries)
             msg = f"the call {call_id!r} is offered twice, by {origins}; uninstall one of them"
             raise PluginError(msg)
+        return entries[0]
+
+    def definition(self, call_id: str) -> CallDefinition:
+        """The call *call_id* with all its versions."""
+        definition = self._loaded.get(call_id)
+        if definition is not None:
+            return definition
+        entry = self._single(call_id)
         with self._lock:
+            failed = self._failed.get(call_id)
+            if failed is not None:
+                raise failed
             definition = self._loaded.get(call_id)
             if definition is None:
-                definition = self._load(entries[0])
+                try:
+                    definition = self._load(entry)
+                except PluginError as error:
+                    self._failed[call_id] = error
+                    log.warning("%s", error)
+                    raise
                 self._loaded[call_id] = definition
         return definition
 
+    def statuses(self) -> list[PluginStatus]:
+        """Every entry with whether its call loads, loading each that has not yet."""
+        statuses = []
+        for entry in self.entries():
+            try:
+                self.definition(entry.id)
+            except (PluginError, CallNotFoundError) as error:
+                statuses.append(PluginStatus(entry, str(error)))
+            else:
+                statuses.append(PluginStatus(entry))
+        return statuses
+
     @staticmethod
     def _load(entry: CallEntry) -> CallDefinition:
+        _check_api(entry)
         try:
             found = entry.load()
             if callable(found) and not isinstance(found, Call | CallDefinition):
                 found = found()
         except (Exception, RecursionError) as error:
-            reason = error if isinstance(error, DefinitionError) else f"{error}"
-            msg = f"the plugin for {entry.id!r} from {entry.origin} failed to load: {reason}"
+            msg = f"the plugin for {entry.id!r} from {entry.origin} failed to load: {error}"
             raise PluginError(msg) from error
         definition = _as_definition(found)
         if definition is None:
@@ -215,7 +371,7 @@ def clear_cache() -> None:
 
 
 def list_calls() -> list[str]:
-    """The ids of every installed call, sorted."""
+    """The ids of every installed call, sorted. Nothing is imported to list them."""
     return default_registry().ids()
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from callkit._call import Call
     from callkit._lint import LintFinding
     from callkit._provenance import Citation, Provenance
+    from callkit._registry import PluginStatus
     from callkit._report import ApplicationReport, QuotaReport, Review
     from callkit._rules import AnyRule
     from callkit._timeline import Milestone
@@ -291,6 +292,22 @@ def render_lint(target: str, findings: Iterable[LintFinding]) -> str:
             lines.append(_wrap(f"source: {f.source}", "          "))
     errors = sum(1 for f in items if f.severity is Severity.ERROR)
     lines += ["", f"{_count(errors, 'error')}, {_count(len(items) - errors, 'warning')}"]
+    return "\n".join(lines)
+
+
+def render_plugins(statuses: Iterable[PluginStatus]) -> str:
+    """One line per call plugin: call, distribution, kind and whether it loads."""
+    rows: list[tuple[str, ...]] = [("Call", "Distribution", "Kind", "Status")]
+    for s in statuses:
+        dist = f"{s.entry.distribution} {s.entry.version}" if s.entry.distribution else "given"
+        rows.append(
+            (s.entry.id, dist, "data" if s.entry.data else "code", "ok" if s.ok else "error")
+        )
+    lines = _table(rows)
+    errors = [s for s in statuses if not s.ok]
+    if errors:
+        lines.append("")
+        lines.extend(_wrap(f"{s.entry.id}: {s.error}", "") for s in errors)
     return "\n".join(lines)
 
 

@@ -128,11 +128,15 @@ def definition_schema() -> dict[str, Any]:
     builder.cls(
         Call,
         {
+            "api": {
+                "enum": [1],
+                "description": "The version of this format the definition is written for.",
+            },
             "amendments": {
                 "type": "array",
                 "items": builder.of(Amendment),
                 "description": "Changes after publication, oldest first.",
-            }
+            },
         },
     )
     call = builder.defs.pop("Call")
