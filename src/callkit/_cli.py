@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from callkit._application import Application
     from callkit._call import Call
+    from callkit._cases import CaseResult
     from callkit._errors import InputProblem
     from callkit._timeline import Milestone
 
@@ -82,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 
     command("calls", "list the installed calls")
     command("plugins", "list every installed call plugin and whether it loads")
+    test = command("test", "run the example cases that call plugins ship")
+    test.add_argument("call_ids", metavar="CALL_ID", nargs="*", help="default: every call")
     show = command("show", "show a call: its rules with their sources, policies and timeline")
     show.add_argument("call_id", metavar="CALL_ID")
     as_of(show)
@@ -371,6 +374,52 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
     return EXIT_USAGE if failed and registry.strict else EXIT_OK
 
 
+def _cmd_test(args: argparse.Namespace) -> int:
+    from callkit._cases import run_case  # noqa: PLC0415
+    from callkit._registry import default_registry  # noqa: PLC0415
+
+    registry = default_registry()
+    results: list[CaseResult] = []
+    for call_id in args.call_ids or registry.ids():
+        try:
+            cases = registry.cases(call_id)
+            definition = registry.definition(call_id) if cases else None
+        except CallkitError as error:
+            if args.call_ids or registry.strict:
+                raise
+            _warn(f"{call_id} is left out: {error}")
+            continue
+        if definition is not None:
+            results.extend(run_case(definition, case) for case in cases)
+    passed = sum(1 for r in results if r.passed)
+    failed = len(results) - passed
+    if args.format == "json":
+        _emit(
+            {
+                "passed": passed,
+                "failed": failed,
+                "cases": [
+                    {
+                        "call": r.case.call,
+                        "name": r.case.name,
+                        "origin": r.case.origin,
+                        "passed": r.passed,
+                        "problems": list(r.problems),
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for r in results:
+            if not r.passed:
+                print(f"FAIL  {r.case.call}: {r.case.name}  ({r.case.origin})")  # noqa: T201
+                for problem in r.problems:
+                    print(f"      {problem}")  # noqa: T201
+        print(f"{passed} passed, {failed} failed")  # noqa: T201
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
 def _cmd_schema(_args: argparse.Namespace) -> int:
     from callkit._schema import definition_schema  # noqa: PLC0415
 
@@ -449,6 +498,7 @@ def _warn(message: str) -> None:
 _COMMANDS = {
     "calls": _cmd_calls,
     "plugins": _cmd_plugins,
+    "test": _cmd_test,
     "show": _cmd_show,
     "explain": _cmd_explain,
     "diff": _cmd_diff,

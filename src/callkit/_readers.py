@@ -416,6 +416,14 @@ def read_json(path: str | Path) -> ApplicationFile:
         raise InputError(
             [InputProblem(name, None, None, "expected a list of applications (a JSON array)")]
         )
+    return read_records(data, name)
+
+
+def read_records(data: list[Any], name: str) -> ApplicationFile:
+    """Read applications from plain records (dicts), as a JSON file holds them.
+
+    *name* stands for the file in sources and problems; row numbers count from 1.
+    """
     problems: list[InputProblem] = []
     warnings: list[str] = []
     unknown: set[str] = set()

@@ -44,8 +44,13 @@ from callkit._versions import CallDefinition
 if TYPE_CHECKING:
     import datetime as dt
 
+    from callkit._cases import Case
+
 ENTRY_POINT_GROUP = "callkit.calls"
 """The entry point group under which plugins register their calls."""
+
+TESTS_GROUP = "callkit.tests"
+"""The entry point group in which a code plugin names the file of its call's cases."""
 
 API_GROUP = "callkit.api"
 """The entry point group in which a code plugin declares its definition API version."""
@@ -76,6 +81,7 @@ class CallEntry:
     version: str | None = None
     value: str | None = None
     api: str | None = None
+    cases: Callable[[], Path | None] | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def data(self) -> bool:
@@ -132,6 +138,25 @@ def _locate(ep: Any) -> Path:  # noqa: ANN401
     raise FileNotFoundError(msg)
 
 
+def _cases_locator(ep: Any) -> Callable[[], Path | None] | None:  # noqa: ANN401
+    """Find a call's cases: the file a ``callkit.tests`` entry point names.
+
+    For a definition file, the ``.tests.toml`` beside it.
+    """
+    if ep is None:
+        return None
+
+    def locate() -> Path | None:
+        from callkit._cases import cases_path  # noqa: PLC0415
+
+        path = _locate(ep)
+        if ep.group == ENTRY_POINT_GROUP:
+            path = cases_path(path)
+        return path if path.is_file() else None
+
+    return locate
+
+
 def search_path() -> list[str]:
     """Where to look for plugins: ``sys.path`` without the current directory.
 
@@ -175,6 +200,7 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
             continue
         name, version = dist.name, dist.version
         api = next((ep.value.strip() for ep in points if ep.group == API_GROUP), None)
+        tests = {ep.name: ep for ep in points if ep.group == TESTS_GROUP}
         for ep in calls:
             data = ep.value.strip().endswith(DATA_SUFFIXES)
             entries.append(
@@ -186,6 +212,7 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
                     version=version,
                     value=ep.value,
                     api=api,
+                    cases=_cases_locator(tests.get(ep.name) or (ep if data else None)),
                 )
             )
     return sorted(entries, key=lambda e: (e.id, e.distribution or ""))
@@ -306,6 +333,21 @@ class Registry:
                     raise
                 self._loaded[call_id] = definition
         return definition
+
+    def cases(self, call_id: str) -> list[Case]:
+        """The example cases the plugin of *call_id* ships (none if it ships none)."""
+        from callkit._cases import load_cases  # noqa: PLC0415
+
+        entry = self._single(call_id)
+        path = entry.cases() if entry.cases else None
+        if path is None:
+            return []
+        cases = load_cases(path)
+        for case in cases:
+            if case.call != call_id:
+                msg = f"{path} holds cases for {case.call!r}, not {call_id!r}"
+                raise PluginError(msg)
+        return cases
 
     def statuses(self) -> list[PluginStatus]:
         """Every entry with whether its call loads, loading each that has not yet."""

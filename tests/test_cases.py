@@ -1,0 +1,153 @@
+"""Tests as data: the example cases call plugins ship, run by callkit and by pytest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from typing import TYPE_CHECKING
+
+import pytest
+
+import callkit
+from callkit._cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+RULE_IDS = {
+    "applicant-institution",
+    "qualifying-funding",
+    "partner-country",
+    "budget-per-year",
+    "budget-total",
+    "duration",
+    "own-share",
+    "research-and-education",
+    "ineligible-cost",
+    "required-field",
+    "quota",
+}
+
+
+class TestIntpartCases:
+    """intpart-2022 ships cases for every rule and for UiB's quota."""
+
+    def test_cover_every_rule(self) -> None:
+        """At least twenty cases, naming every rule id among their expectations."""
+        cases = callkit.Registry.from_entry_points().cases("intpart-2022")
+        assert len(cases) >= 20
+        named = {f.get("rule") for c in cases for f in c.expect.get("findings", [])} | {
+            r for c in cases for r in c.expect.get("passed", [])
+        }
+        named |= {"quota" for c in cases if c.expect.get("quotas")}
+        assert named >= RULE_IDS
+
+    def test_command(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The test command runs them all and ends with the summary line."""
+        assert main(["test", "intpart-2022"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        cases = callkit.Registry.from_entry_points().cases("intpart-2022")
+        assert lines[-1] == f"{len(cases)} passed, 0 failed"
+
+    def test_pytest_plugin(self, tmp_path: Path) -> None:
+        """Pytest --callkit collects each case as a test item; without it, nothing."""
+        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        on = subprocess.run(  # noqa: S603
+            [*args, "--callkit=intpart-2022"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert on.returncode == 0, on.stdout
+        assert " passed" in on.stdout.splitlines()[-1]
+        off = subprocess.run(  # noqa: S603
+            args, cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert off.returncode == 5  # no tests collected
+
+
+CASES = """
+    call = "demo-2030"
+
+    [[cases]]
+    name = "expects a finding the call does not give"
+    applications = [{ title = "A", institution = "X" }]
+    expect.ok = false
+    expect.findings = [{ rule = "partner-country" }]
+
+    [[cases]]
+    name = "passes"
+    applications = [{ title = "B", institution = "X" }]
+    expect.ok = true
+"""
+
+DEFINITION = """
+    id = "demo-2030"
+    currency = "NOK"
+    effective = 2030-01-01
+    title = { nb = "Demo", en = "Demo" }
+    programme = { nb = "Demo", en = "Demo" }
+    funder = { nb = "Demo", en = "Demo" }
+    sources = [{ key = "web", url = "https://example.org/demo", title = "Demo" }]
+
+    [[milestones]]
+    kind = "deadline"
+    title = { nb = "Frist", en = "Deadline" }
+    date = 2030-03-01
+    time = 12:00:00
+    zone = "Europe/Oslo"
+    provenance = { source = "web" }
+"""
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data-only plugin with two cases, one of which fails."""
+    package = tmp_path / "plugin_cases"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "demo.toml").write_text(textwrap.dedent(DEFINITION), encoding="utf-8")
+    (package / "demo.tests.toml").write_text(textwrap.dedent(CASES), encoding="utf-8")
+    info = tmp_path / "plugin_cases-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: plugin-cases\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[callkit.calls]\ndemo-2030 = plugin_cases/demo.toml\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    callkit.clear_cache()
+    return tmp_path
+
+
+class TestFailingCase:
+    """A case the call does not satisfy is reported with what did not match."""
+
+    def test_text(self, demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """One failure, its problem, and the summary; exit 1."""
+        assert demo.exists()
+        assert main(["test", "demo-2030"]) == 1
+        out = capsys.readouterr().out
+        assert "FAIL  demo-2030: expects a finding the call does not give" in out
+        assert "no finding matches {'rule': 'partner-country'}" in out
+        assert out.splitlines()[-1] == "1 passed, 1 failed"
+
+    def test_json(self, demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """The JSON gives each case with its problems."""
+        assert demo.exists()
+        assert main(["test", "demo-2030", "--format", "json"]) == 1
+        data = json.loads(capsys.readouterr().out)
+        assert (data["passed"], data["failed"]) == (1, 1)
+        assert data["cases"][0]["problems"]
+
+    def test_all_calls(self, demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without an id, every installed call's cases run."""
+        assert demo.exists()
+        assert main(["test"]) == 1
+        last = capsys.readouterr().out.splitlines()[-1]
+        count = len(callkit.Registry.from_entry_points().cases("intpart-2022"))
+        assert last == f"{count + 1} passed, 1 failed"
