@@ -26,7 +26,7 @@ API_VERSIONS = (1,)
 """The versions of the definition format this callkit reads (``api`` in a definition)."""
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from importlib.resources.abc import Traversable
 
 
@@ -133,8 +133,11 @@ def _list_of(converter: cattrs.Converter) -> Callable[[Any], Callable[[object, o
     return factory
 
 
-def configure_converter(converter: cattrs.Converter) -> None:
+def configure_converter(converter: cattrs.Converter, rules: Iterable[type[Rule]] = ()) -> None:
     """Teach *converter* callkit's types: exact decimals, dates, times and tagged rules.
+
+    *rules* adds rule classes of a plugin's own to the built-in kinds, each known by its
+    ``kind``.
 
     Decimals become strings, so that no amount passes through a float; dates and times
     become ISO 8601 strings; a rule carries its ``kind``. Text, whole numbers, yes/no
@@ -156,14 +159,15 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook(dt.time, _structure_time)
     converter.register_unstructure_hook(dt.time, _unstructure_time)
-    kinds = ", ".join(sorted(RULE_KINDS))
+    known = {**RULE_KINDS, **{cls.kind: cls for cls in rules}}
+    kinds = ", ".join(sorted(known))
 
     def structure_rule(value: object, _type: object) -> Rule:
         if not isinstance(value, dict):
             msg = f"a rule is a table of keys, got {value!r}"
             raise TypeError(msg)
         kind = value.get("kind")
-        cls = RULE_KINDS.get(kind) if isinstance(kind, str) else None
+        cls = known.get(kind) if isinstance(kind, str) else None
         if cls is None:
             msg = f"unknown rule kind {kind!r}; the kinds are {kinds}"
             raise ValueError(msg)
@@ -186,13 +190,16 @@ def configure_converter(converter: cattrs.Converter) -> None:
     converter.register_unstructure_hook(Change, unstructure_change)
 
 
-def make_converter() -> cattrs.Converter:
-    """A new converter for call definitions; strict about unknown keys."""
+def make_converter(rules: Iterable[type[Rule]] = ()) -> cattrs.Converter:
+    """A new converter for call definitions; strict about unknown keys.
+
+    *rules* are rule classes of a plugin's own, beside the built-in kinds.
+    """
     converter = cattrs.Converter(
         forbid_extra_keys=True,
         unstruct_collection_overrides={tuple: list},
     )
-    configure_converter(converter)
+    configure_converter(converter, rules)
     return converter
 
 
