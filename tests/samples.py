@@ -39,3 +39,23 @@ def vary(**changes: Any) -> callkit.Application:
 def rule_findings(report: callkit.ApplicationReport, rule: str) -> list[callkit.Finding]:
     """The findings of *rule* in *report*."""
     return [f for f in report.findings if f.rule == rule]
+
+
+DEMO_DEFINITION = """
+    id = "demo-2030"
+    currency = "NOK"
+    effective = 2030-01-01
+    title = { nb = "Demo", en = "Demo" }
+    programme = { nb = "Demo", en = "Demo" }
+    funder = { nb = "Demo", en = "Demo" }
+    sources = [{ key = "web", url = "https://example.org/demo", title = "Demo" }]
+
+    [[milestones]]
+    kind = "deadline"
+    title = { nb = "Frist", en = "Deadline" }
+    date = 2030-03-01
+    time = 12:00:00
+    zone = "Europe/Oslo"
+    provenance = { source = "web" }
+"""
+"""A small data-only definition, ``demo-2030``, for throwaway plugins in tests."""

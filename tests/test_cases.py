@@ -12,6 +12,7 @@ import pytest
 
 import callkit
 from callkit._cli import main
+from samples import DEMO_DEFINITION
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,24 +85,6 @@ CASES = """
     expect.ok = true
 """
 
-DEFINITION = """
-    id = "demo-2030"
-    currency = "NOK"
-    effective = 2030-01-01
-    title = { nb = "Demo", en = "Demo" }
-    programme = { nb = "Demo", en = "Demo" }
-    funder = { nb = "Demo", en = "Demo" }
-    sources = [{ key = "web", url = "https://example.org/demo", title = "Demo" }]
-
-    [[milestones]]
-    kind = "deadline"
-    title = { nb = "Frist", en = "Deadline" }
-    date = 2030-03-01
-    time = 12:00:00
-    zone = "Europe/Oslo"
-    provenance = { source = "web" }
-"""
-
 
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -109,7 +92,7 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     package = tmp_path / "plugin_cases"
     package.mkdir()
     (package / "__init__.py").write_text("", encoding="utf-8")
-    (package / "demo.toml").write_text(textwrap.dedent(DEFINITION), encoding="utf-8")
+    (package / "demo.toml").write_text(textwrap.dedent(DEMO_DEFINITION), encoding="utf-8")
     (package / "demo.tests.toml").write_text(textwrap.dedent(CASES), encoding="utf-8")
     info = tmp_path / "plugin_cases-1.0.dist-info"
     info.mkdir()

@@ -15,7 +15,7 @@ from callkit import DefinitionError, NotInForceError
 from callkit._cli import main
 from callkit._lint import lint, lint_definition
 from callkit._schema import definition_schema, validate_definition
-from samples import vary
+from samples import DEMO_DEFINITION, vary
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -379,32 +379,13 @@ class TestDefinitionLint:
         assert "duration" in found[0].message
 
 
-DEFINITION = """
-    id = "demo-2030"
-    currency = "NOK"
-    effective = 2030-01-01
-    title = { nb = "Demo", en = "Demo" }
-    programme = { nb = "Demo", en = "Demo" }
-    funder = { nb = "Demo", en = "Demo" }
-    sources = [{ key = "web", url = "https://example.org/demo", title = "Demo" }]
-
-    [[milestones]]
-    kind = "deadline"
-    title = { nb = "Frist", en = "Deadline" }
-    date = 2030-03-01
-    time = 12:00:00
-    zone = "Europe/Oslo"
-    provenance = { source = "web" }
-"""
-
-
 def _install_data_plugin(site: Path, *, record: bool) -> None:
     package = site / "plugin_data"
     package.mkdir()
     (package / "__init__.py").write_text(
         "raise RuntimeError('the package must not be imported')\n", encoding="utf-8"
     )
-    (package / "demo.toml").write_text(textwrap.dedent(DEFINITION), encoding="utf-8")
+    (package / "demo.toml").write_text(textwrap.dedent(DEMO_DEFINITION), encoding="utf-8")
     info = site / "plugin_data-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text(
