@@ -329,3 +329,25 @@ class TestApiVersion:
         with pytest.raises(callkit.DefinitionError, match="supports version 1"):
             callkit.structure_definition({**data, "api": 2})
         assert callkit.structure_definition({**data, "api": 1}).latest.id == "intpart-2022"
+
+
+def test_invalid_definition_is_contained(site: Path) -> None:
+    """A data plugin whose definition is invalid is a PluginError naming the problem's path."""
+    package = site / "plugin_invalid"
+    package.mkdir()
+    (package / "call.toml").write_text('id = "invalid-2030"\ncurrency = 5\n', encoding="utf-8")
+    info = site / "plugin_invalid-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: plugin-invalid\nVersion: 0.1\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[callkit.calls]\ninvalid-2030 = plugin_invalid/call.toml\n", encoding="utf-8"
+    )
+    with pytest.raises(PluginError) as caught:
+        callkit.get_call("invalid-2030")
+    message = str(caught.value)
+    assert "plugin-invalid 0.1" in message
+    assert "$.currency" in message
+    assert isinstance(caught.value.__cause__, callkit.DefinitionError)
+    assert callkit.get_call("intpart-2022").id == "intpart-2022"
