@@ -49,12 +49,15 @@ autodoc_class_signature = "mixed"
 # here; any other reference that does not resolve fails the build.
 nitpick_ignore_regex = [
     ("py:class", r"(decimal\.)?Decimal"),
-    ("py:class", r"(datetime\.)?(date|time|datetime)"),
+    ("py:class", r"(datetime\.|dt\.)?(date|time|datetime)"),
     ("py:class", r"pendulum(\.\w+)*\.(Date|DateTime)"),
     ("py:class", r"(pathlib\.)?Path"),
     ("py:class", r"(importlib\.resources\.abc\.)?Traversable"),
     ("py:class", r"cattrs(\.\w+)*\.Converter"),
     ("py:class", r"collections\.abc\.\w+"),
+    # Returned by Registry.statuses and Registry.cases, but not exported by callkit.
+    ("py:class", r"(callkit\._registry\.)?PluginStatus"),
+    ("py:class", r"(callkit\._cases\.)?Case"),
 ]
 
 
