@@ -412,3 +412,30 @@ class TestHostileInput:
         with pytest.raises(InputError) as caught:
             callkit.read_applications(path)
         assert len(str(caught.value)) < 300
+
+
+class TestSeparatorInQuotes:
+    """A quoted heading with commas in a semicolon file does not fool the separator."""
+
+    def test_semicolon_with_comma_heading(self, tmp_path: Path) -> None:
+        """'Beløp, NOK' in quotes leaves the separator a semicolon."""
+        path = _csv(tmp_path, 'title;institution;"Beløp, NOK"\nA;UiB;5\n')
+        (app,) = callkit.read_applications(path)
+        assert (app.title, app.institution) == ("A", "UiB")
+
+
+class TestPartlyReadRow:
+    """A row with one unreadable cell is still checked for what could be read."""
+
+    def test_other_missing_items_reported(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """An unknown partner country does not hide a missing department."""
+        path = _csv(
+            tmp_path,
+            "title,institution,theme,applicant,qualifying_project,partner_countries,"
+            "partner_institutions\nA,UiB,T,Per,X,Atlantis,USP\n",
+        )
+        result = callkit.read_application_file(path)
+        (report,) = intpart.review(result.applications, result.problems).applications
+        missing = [f.field for f in report.findings if f.rule == "required-field"]
+        assert missing == ["department"]
+        assert "required-field" not in report.passed

@@ -11,8 +11,11 @@ Calls come from plugins, found through the entry point group ``callkit.calls``::
 Importing ``callkit`` loads no plugin and none of the optional heavy libraries.
 """
 
+import logging
+
 from callkit._application import Application
 from callkit._call import Call
+from callkit._cases import Case, CaseResult
 from callkit._convert import (
     configure_converter,
     load_call,
@@ -40,6 +43,7 @@ from callkit._readers import ApplicationFile, read_application_file, read_applic
 from callkit._registry import (
     ENTRY_POINT_GROUP,
     CallEntry,
+    PluginStatus,
     Registry,
     clear_cache,
     get_call,
@@ -82,6 +86,8 @@ __all__ = [
     "CallEntry",
     "CallNotFoundError",
     "CallkitError",
+    "Case",
+    "CaseResult",
     "Change",
     "Citation",
     "ComponentsRule",
@@ -105,6 +111,7 @@ __all__ = [
     "OwnShareRule",
     "PartnerCountryRule",
     "PluginError",
+    "PluginStatus",
     "Provenance",
     "Quota",
     "QuotaReport",
@@ -137,3 +144,7 @@ __all__ = [
     "unstructure_call",
     "unstructure_definition",
 ]
+
+# A library leaves it to the application to show its log; callkit's command line reports
+# plugin failures itself.
+logging.getLogger("callkit").addHandler(logging.NullHandler())

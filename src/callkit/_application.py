@@ -20,11 +20,19 @@ def _tuple(value: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def _codes(value: str | Iterable[str]) -> tuple[str, ...]:
-    return tuple(code.upper() for code in _tuple(value))
+    return tuple(_upper_code(code) for code in _tuple(value))
 
 
 def _code(value: str | None) -> str | None:
-    return value.upper() if isinstance(value, str) else value
+    return _upper_code(value) if isinstance(value, str) else value
+
+
+_CODE_LENGTH = 3  # ISO country codes have two letters, currency codes three
+
+
+def _upper_code(text: str) -> str:
+    """A code upper-cased (``no`` is ``NO``); anything else as it was written."""
+    return text.upper() if len(text) <= _CODE_LENGTH and text.isalpha() else text
 
 
 def _amount(value: Decimal | float | str | None) -> Decimal | None:

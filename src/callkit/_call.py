@@ -39,7 +39,14 @@ QUOTA_RULE = "quota"
 INSTITUTION_NAME_RULE = "institution-name"
 """The rule id of a warning that an institution's name nearly matches a policy's."""
 
-_Checks = tuple[tuple[str, frozenset[str], RuleCheck], ...]
+_Checks = tuple[tuple[str, frozenset[str], bool, RuleCheck], ...]
+
+
+def _compiled_rule(
+    rule: AnyRule, context: RuleContext
+) -> tuple[str, frozenset[str], bool, RuleCheck]:
+    return rule.id, rule.reads, rule.each_field_alone, rule.compile(context)
+
 
 _NEAR_MISS_CACHE = 4096
 """How many institution names a call remembers the near-miss verdict of."""
@@ -281,10 +288,9 @@ class Call:
     @cached_property
     def _compiled(self) -> tuple[_Checks, dict[str, _Checks]]:
         context = RuleContext(self.currency, {s.key: s for s in self.sources})
-        general = tuple((r.id, r.reads, r.compile(context)) for r in self.rules)
+        general = tuple(_compiled_rule(r, context) for r in self.rules)
         per_policy = {
-            p.institution: tuple((r.id, r.reads, r.compile(context)) for r in p.rules)
-            for p in self.policies
+            p.institution: tuple(_compiled_rule(r, context) for r in p.rules) for p in self.policies
         }
         return general, per_policy
 
@@ -305,13 +311,16 @@ class Call:
             if near is not None:
                 findings.append(near)
         with decimal.localcontext(_EXACT):
-            for rule_id, reads, check in checks:
-                if unread and not reads.isdisjoint(unread):
-                    continue
+            for rule_id, reads, alone, check in checks:
+                touched = bool(unread) and not reads.isdisjoint(unread)
+                if touched and not alone:
+                    continue  # judged on a stand-in value it would be wrong; the input says why
                 found = check(application, policy)
+                if touched:
+                    found = [f for f in found if f.field not in unread]
                 if found:
                     findings.extend(found)
-                elif rule_id not in passed:
+                elif rule_id not in passed and not touched:
                     passed.append(rule_id)
         failed = {f.rule for f in findings}
         return ApplicationReport(
@@ -439,6 +448,7 @@ class Call:
                     by_faculty=dict(sorted(by_faculty.items(), key=lambda kv: kv[0] or "")),
                     ranking_required=ranking_required,
                     findings=tuple(findings),
+                    version=self.effective,
                 )
             )
         updated = [

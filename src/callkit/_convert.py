@@ -114,7 +114,7 @@ def _plain(value: object) -> Any:  # noqa: ANN401
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    text = str(value) if isinstance(value, Decimal) else repr(value)
     return text if len(text) <= 40 else text[:37] + "..."  # noqa: PLR2004
 
 

@@ -273,17 +273,21 @@ def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
     def finding(code: str, severity: Severity, message: str, where: Provenance) -> LintFinding:
         return LintFinding(code=code, severity=severity, message=message, source=call.cite(where))
 
-    for version in definition.versions:
-        yield from (
-            finding(
-                "country",
-                Severity.ERROR,
-                f"{where}: {code!r} is not the ISO 3166 code of a country",
-                provenance,
-            )
-            for where, code, provenance in _country_codes(version)
-            if not is_country(code)
+    unknown = dict.fromkeys(
+        (where, code, provenance)
+        for version in definition.versions
+        for where, code, provenance in _country_codes(version)
+        if not is_country(code)
+    )
+    yield from (
+        finding(
+            "country",
+            Severity.ERROR,
+            f"{where}: {code!r} is not the ISO 3166 code of a country",
+            provenance,
         )
+        for where, code, provenance in unknown
+    )
     for policy in call.policies:
         if policy.quota is not None and not policy.names:
             yield finding(

@@ -121,6 +121,8 @@ _SHOWN = 60
 
 def _shown(value: object) -> str:
     """A cell's value for a message, cut short if it is long."""
+    if isinstance(value, Decimal):
+        value = f"{value:f}" if abs(value.adjusted()) < 40 else str(value)  # noqa: PLR2004
     text = repr(value if isinstance(value, str) else str(value))
     return text if len(text) <= _SHOWN else text[: _SHOWN - 4] + "...'"
 
@@ -348,11 +350,8 @@ def _columns(
 
 def _delimiter(text: str) -> str:
     """The separator the header row uses: a comma, or a semicolon or tab as some write."""
-    header = text.split("\n", 1)[0]
-    try:
-        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+    header = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])  # quoted headings aside
+    return max((",", ";", "\t"), key=header.count)
 
 
 def read_csv(path: str | Path) -> ApplicationFile:

@@ -127,7 +127,8 @@ def render_upcoming(
 ) -> str:
     """Milestones across calls in time order, for a research office's look-ahead."""
     items = list(entries)
-    title = f"Milestones from {start.format('ddd D MMM YYYY HH:mm')} UTC, {days} days ahead"
+    when = start.in_tz("UTC").format("ddd D MMM YYYY HH:mm")
+    title = f"Milestones from {when} UTC, {_count(days, 'day')} ahead"
     if not items:
         return f"{title}\n\nNothing is due."
     header = ("When" + (f" ({tz})" if tz else " (local)"), "UTC", "Call", "Kind", "What")
@@ -283,7 +284,9 @@ def render_review(review: Review, call: Call) -> str:
 def render_lint(target: str, findings: Iterable[LintFinding]) -> str:
     """Lint findings as text, each with its milestone and source."""
     items = list(findings)
-    lines = [f"Lint of {target}", ""]
+    lines = [f"Lint of {target}"]
+    if items:
+        lines.append("")
     for f in items:
         lines.append(_wrap(f"{f.severity:<7} {f.code}: {f.message}", "  "))
         if f.milestone:

@@ -97,6 +97,7 @@ class QuotaReport:
     by_faculty: dict[str | None, int] = attrs.field(eq=False, hash=False)
     ranking_required: bool
     findings: tuple[Finding, ...] = ()
+    version: dt.date | None = None
 
     @property
     def count(self) -> int:
@@ -131,7 +132,7 @@ class QuotaReport:
                 {"faculty": faculty, "count": count} for faculty, count in self.by_faculty.items()
             ],
             "applications": list(self.applications),
-            "findings": [finding_to_dict(f) for f in self.findings],
+            "findings": [finding_to_dict(f, self.version) for f in self.findings],
         }
 
 

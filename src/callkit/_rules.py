@@ -77,6 +77,9 @@ class Rule:
     """What every rule has: an ``id`` users filter on, a title, its source and severity."""
 
     kind: ClassVar[str]
+    each_field_alone: ClassVar[bool] = False
+    """Whether the rule judges each field it reads on its own, so that it can still be
+    applied to the fields that could be read."""
     id: str
     title: Text
     provenance: Provenance
@@ -705,6 +708,7 @@ class RequiredFieldsRule(Rule):
     """Every one of ``fields`` must be given; ``code`` is an application field name."""
 
     kind: ClassVar[str] = "required_fields"
+    each_field_alone: ClassVar[bool] = True
     fields: tuple[Term, ...] = attrs.field()
 
     @fields.validator
