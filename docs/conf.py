@@ -6,9 +6,13 @@ environment where callkit is installed (``nox -s docs`` does this).
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import callkit
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, TextElement
@@ -27,13 +31,14 @@ version = ".".join(release.split(".")[:2])
 # -- General ---------------------------------------------------------------------------------
 
 extensions = [
+    "callkit_schema",
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.viewcode",
 ]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_ext"]
 language = "en"
 
 myst_enable_extensions = ["colon_fence", "deflist"]

@@ -116,7 +116,9 @@ def definition_schema() -> dict[str, Any]:
     rules = []
     for kind, cls in sorted(RULE_KINDS.items()):
         ref = builder.cls(cls, {"kind": {"const": kind}})
-        builder.defs[cls.__name__]["required"] = ["kind", *builder.defs[cls.__name__]["required"]]
+        schema = builder.defs[cls.__name__]
+        schema["required"] = ["kind", *schema["required"]]
+        schema["properties"]["severity"] = {"enum": ["error", "warning"]}  # info: not assessed
         rules.append({"if": {"properties": {"kind": {"const": kind}}}, "then": ref})
     builder.defs["Rule"] = {
         "type": "object",
