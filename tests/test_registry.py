@@ -95,7 +95,7 @@ class TestEntryPoints:
     def test_third_party_plugin(self, site: Path) -> None:
         """A newly installed distribution's call is listed and loads."""
         install(site, "plugin-demo", "1.0", {"demo-2030": "demo"}, COPY_OF_INTPART)
-        assert callkit.list_calls() == ["demo-2030", "intpart-2022"]
+        assert {"demo-2030", "intpart-2022"} <= set(callkit.list_calls())
         call = callkit.get_call("demo-2030")
         assert call.id == "demo-2030"
         assert call.check(VALID).ok
@@ -247,7 +247,9 @@ class TestControl:
         """Ids are listed sorted, whatever the order of the path."""
         install(site, "plugin-zed", "1.0", {"zz-2030": "make"}, BROKEN)
         install(site, "plugin-abc", "1.0", {"aa-2030": "make"}, BROKEN)
-        assert callkit.list_calls() == ["aa-2030", "intpart-2022", "zz-2030"]
+        ids = callkit.list_calls()
+        assert ids == sorted(ids)
+        assert {"aa-2030", "intpart-2022", "zz-2030"} <= set(ids)
 
 
 class TestContainment:

@@ -102,12 +102,12 @@ def _enum(value: object, type_: type[enum.StrEnum]) -> enum.StrEnum:
         raise ValueError(msg) from None
 
 
-def _plain(value: object) -> Any:  # noqa: ANN401
-    """A change's value as JSON-ready data: dates, times and decimals become text."""
+def json_ready(value: object) -> Any:  # noqa: ANN401
+    """Plain data as JSON holds it: dates, times and decimals (as TOML gives them) as text."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_ready(v) for v in value]
     if isinstance(value, dt.date | dt.time | Decimal):
         return value.isoformat() if not isinstance(value, Decimal) else str(value)
     return value
@@ -184,7 +184,7 @@ def configure_converter(converter: cattrs.Converter, rules: Iterable[type[Rule]]
     def unstructure_change(change: Change) -> dict[str, Any]:
         data = {"op": change.op, "path": change.path}
         if change.value is not None:
-            data["value"] = _plain(change.value)
+            data["value"] = json_ready(change.value)
         return data
 
     converter.register_unstructure_hook(Change, unstructure_change)

@@ -19,6 +19,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import attrs
 
 from callkit._call import Call
+from callkit._convert import json_ready
 from callkit._rules import RULE_KINDS, Rule
 from callkit._versions import Amendment
 
@@ -151,20 +152,6 @@ def definition_schema() -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:  # noqa: ANN401
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat()  # refused by the schema: a date, or a time with a zone
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def validate_definition(data: Any) -> list[str]:  # noqa: ANN401
     """Check plain definition data against the schema; one line per problem, path first.
 
@@ -175,7 +162,9 @@ def validate_definition(data: Any) -> list[str]:  # noqa: ANN401
 
     validator = Draft202012Validator(definition_schema())
     problems = []
-    for found in sorted(validator.iter_errors(_plain(data)), key=lambda e: list(e.absolute_path)):
+    for found in sorted(
+        validator.iter_errors(json_ready(data)), key=lambda e: list(e.absolute_path)
+    ):
         error = found
         while error.context:  # "not valid under any of the given schemas": say which part
             useful = [e for e in error.context if e.validator_value != "null"] or error.context
