@@ -5,7 +5,8 @@ interpreter.
 
 Sessions: ``tests`` (pytest against the installed package), ``lint`` (ruff), ``typing``
 (mypy --strict), ``docs`` (Sphinx, warnings are errors), ``demo`` (the main job: the
-shipped example applications checked against intpart-2022).
+shipped example applications checked against intpart-2022), and ``bench`` (the cost of
+plugin discovery; not run by default).
 """
 
 from __future__ import annotations
@@ -64,3 +65,13 @@ def demo(session: nox.Session) -> None:
     """
     session.install(".")
     session.run("callkit", "check", "intpart-2022", *EXAMPLES, success_codes=[0, 1])
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time plugin discovery against a bare entry point scan (benchmarks/bench_discovery.py).
+
+    Arguments after ``--`` go to the script, such as ``--sizes 10,100 --repeats 3``.
+    """
+    session.install(".")
+    session.run("python", "benchmarks/bench_discovery.py", *session.posargs)
