@@ -135,3 +135,33 @@ class TestFailingCase:
         registry = callkit.Registry.from_entry_points()
         count = sum(len(registry.cases(call_id)) for call_id in registry.ids())
         assert last == f"{count - 1} passed, 1 failed"
+
+
+class TestCasesFile:
+    """A cases file with a typo is refused rather than passing without testing anything."""
+
+    def test_unknown_expectation(self, tmp_path: Path) -> None:
+        """'expect.finding' (for 'findings') is named as an unknown key."""
+        from callkit._cases import load_cases  # noqa: PLC0415
+
+        path = tmp_path / "x.tests.toml"
+        path.write_text(
+            'call = "x"\n[[cases]]\nname = "n"\napplications = [{ title = "A" }]\n'
+            "expect.finding = []\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(callkit.DefinitionError, match=r"unknown keys expect\.finding"):
+            load_cases(path)
+
+    def test_missing_cases_file(self, demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A plugin whose cases file is gone is a plugin error: exit 2 when asked for by id."""
+        (demo / "plugin_cases" / "demo.tests.toml").unlink()
+        info = demo / "plugin_cases-1.0.dist-info" / "entry_points.txt"
+        info.write_text(
+            info.read_text(encoding="utf-8")
+            + "\n[callkit.tests]\ndemo-2030 = plugin_cases/gone.tests.toml\n",
+            encoding="utf-8",
+        )
+        callkit.clear_cache()
+        assert main(["test", "demo-2030"]) == 2
+        assert "cases of 'demo-2030'" in capsys.readouterr().err

@@ -280,3 +280,13 @@ class TestApplicationValues:
         """A country name is for the readers; the model takes codes."""
         with pytest.raises(ValueError, match="ISO 3166"):
             callkit.Application(title="A", institution="UiB", partner_countries=["Brazil"])
+
+
+def test_custom_rule_kind_may_not_shadow_a_built_in_one() -> None:
+    """A plugin's rule class with a built-in kind is refused, not silently preferred."""
+
+    class Shadow(callkit.AmountRule):
+        """An amount rule in disguise."""
+
+    with pytest.raises(ValueError, match="built in"):
+        callkit.make_converter(rules=[Shadow])

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from callkit._report import Review
     from callkit._versions import CallDefinition
 
+_CASE_KEYS = frozenset({"name", "applications", "repeat", "as_of", "expect"})
+_EXPECT_KEYS = frozenset({"ok", "findings", "passed", "no_findings", "quotas"})
+
 TESTS_SUFFIX = ".tests.toml"
 """What a definition file's cases file ends with, in place of ``.toml`` or ``.json``."""
 
@@ -77,11 +80,18 @@ def load_cases(path: Path) -> list[Case]:
     call = data.get("call")
     if not isinstance(call, str):
         raise DefinitionError(str(path), ["call: the id of the call the cases are for"])
+    unknown = set(data) - {"call", "cases"}
+    if unknown:
+        raise DefinitionError(str(path), [f"unknown keys: {', '.join(sorted(unknown))}"])
     cases = []
     for i, raw in enumerate(data.get("cases", [])):
         where = f"cases[{i}]"
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             raise DefinitionError(str(path), [f"{where}: a case needs a name"])
+        wrong = set(raw) - _CASE_KEYS
+        wrong |= {f"expect.{k}" for k in set(raw.get("expect", {})) - _EXPECT_KEYS}
+        if wrong:
+            raise DefinitionError(str(path), [f"{where}: unknown keys {', '.join(sorted(wrong))}"])
         apps = raw.get("applications", [])
         if not isinstance(apps, list) or not apps or not all(isinstance(a, dict) for a in apps):
             raise DefinitionError(str(path), [f"{where}.applications: a list of tables"])

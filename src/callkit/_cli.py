@@ -287,6 +287,8 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
         try:
             call = registry.get(call_id)
         except CallkitError as error:
+            if registry.strict:
+                raise
             _warn(f"{call_id} is left out: {error}")
             continue
         timeline = call.timeline.for_institution(_institution(call, args.institution, strict=False))

@@ -11,6 +11,7 @@ import enum
 import json
 import tomllib
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,6 +160,10 @@ def configure_converter(converter: cattrs.Converter, rules: Iterable[type[Rule]]
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook(dt.time, _structure_time)
     converter.register_unstructure_hook(dt.time, _unstructure_time)
+    clashes = [cls.kind for cls in rules if cls.kind in RULE_KINDS]
+    if clashes:
+        msg = f"the rule kinds {clashes} are built in; give your rule classes kinds of their own"
+        raise ValueError(msg)
     known = {**RULE_KINDS, **{cls.kind: cls for cls in rules}}
     kinds = ", ".join(sorted(known))
 
@@ -188,6 +193,16 @@ def configure_converter(converter: cattrs.Converter, rules: Iterable[type[Rule]]
         return data
 
     converter.register_unstructure_hook(Change, unstructure_change)
+
+
+@cache
+def _shared_converter() -> cattrs.Converter:
+    """The converter callkit reads definitions with when none is given.
+
+    Building one generates code for every class, which is worth doing once per process;
+    it is configured once and not changed after.
+    """
+    return make_converter()
 
 
 def make_converter(rules: Iterable[type[Rule]] = ()) -> cattrs.Converter:
@@ -230,7 +245,7 @@ def structure_definition(
     date. Raises :class:`DefinitionError`, each problem with its key path
     (``$.rules[2].maximum``).
     """
-    converter = converter or make_converter()
+    converter = converter or _shared_converter()
     if not isinstance(data, dict):
         raise DefinitionError(
             origin, [f"a definition is a table of keys, not {type(data).__name__}"]
@@ -286,7 +301,7 @@ def unstructure_definition(
     definition: CallDefinition, *, converter: cattrs.Converter | None = None
 ) -> dict[str, Any]:
     """A definition as plain data: the call as published, with its amendments."""
-    converter = converter or make_converter()
+    converter = converter or _shared_converter()
     amendments = converter.unstructure(definition.amendments, tuple[Amendment, ...])
     base = unstructure_call(definition.versions[0], converter=converter)
     return {**base, "amendments": amendments} if amendments else base
@@ -294,7 +309,7 @@ def unstructure_definition(
 
 def unstructure_call(call: Call, *, converter: cattrs.Converter | None = None) -> dict[str, Any]:
     """A call as plain data (JSON-ready), the inverse of :func:`structure_call`."""
-    data: dict[str, Any] = (converter or make_converter()).unstructure(call)
+    data: dict[str, Any] = (converter or _shared_converter()).unstructure(call)
     return data
 
 
@@ -306,12 +321,17 @@ def _format_exception(error: BaseException, _type: type | None) -> str:
     return f"{error}" if str(error) else type(error).__name__
 
 
-def load_call(path: str | Path | Traversable, as_of: dt.date | None = None) -> Call:
+def load_call(
+    path: str | Path | Traversable,
+    as_of: dt.date | None = None,
+    *,
+    converter: cattrs.Converter | None = None,
+) -> Call:
     """Read a call from a TOML or JSON definition file: the version in force on *as_of*.
 
     Without *as_of*, the latest version. Raises :class:`DefinitionError`.
     """
-    return load_definition(path).as_of(as_of)
+    return load_definition(path, converter=converter).as_of(as_of)
 
 
 def read_definition_data(path: str | Path | Traversable) -> Any:  # noqa: ANN401
@@ -336,6 +356,11 @@ def read_definition_data(path: str | Path | Traversable) -> Any:  # noqa: ANN401
     return data
 
 
-def load_definition(path: str | Path | Traversable) -> CallDefinition:
-    """Read a call and its amendments from a TOML or JSON file."""
-    return structure_definition(read_definition_data(path), origin=str(path))
+def load_definition(
+    path: str | Path | Traversable, *, converter: cattrs.Converter | None = None
+) -> CallDefinition:
+    """Read a call and its amendments from a TOML or JSON file.
+
+    Pass a *converter* from :func:`make_converter` to read rule kinds of your own.
+    """
+    return structure_definition(read_definition_data(path), origin=str(path), converter=converter)

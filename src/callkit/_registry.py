@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -38,7 +39,7 @@ import attrs
 
 from callkit._call import Call
 from callkit._convert import API_VERSIONS
-from callkit._errors import CallNotFoundError, PluginError
+from callkit._errors import CallNotFoundError, DefinitionError, PluginError
 from callkit._versions import CallDefinition
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ def _locate(ep: Any) -> Path:  # noqa: ANN401
             candidate = Path(folder) / rest
             if candidate.is_file():
                 return candidate
-    msg = f"the definition file {relative!r} is not in the distribution"
+    msg = f"{relative!r} is not in the distribution"
     raise FileNotFoundError(msg)
 
 
@@ -168,6 +169,11 @@ def search_path() -> list[str]:
     return [p for p in sys.path if Path(p or ".").resolve() != here or here in chosen]
 
 
+def _normal(name: str) -> str:
+    """A distribution name as packaging compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _wanted() -> frozenset[str] | None:
     """The entry point names the environment allows, or ``None`` for all of them."""
     named = frozenset(
@@ -199,7 +205,14 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
         if not calls:
             continue
         name, version = dist.name, dist.version
-        api = next((ep.value.strip() for ep in points if ep.group == API_GROUP), None)
+        api = next(
+            (
+                ep.value.strip()
+                for ep in points
+                if ep.group == API_GROUP and _normal(ep.name) == _normal(name)
+            ),
+            None,
+        )
         tests = {ep.name: ep for ep in points if ep.group == TESTS_GROUP}
         for ep in calls:
             data = ep.value.strip().endswith(DATA_SUFFIXES)
@@ -339,10 +352,18 @@ class Registry:
         from callkit._cases import load_cases  # noqa: PLC0415
 
         entry = self._single(call_id)
-        path = entry.cases() if entry.cases else None
+        try:
+            path = entry.cases() if entry.cases else None
+        except FileNotFoundError as error:
+            msg = f"the cases of {call_id!r} from {entry.origin} cannot be found: {error}"
+            raise PluginError(msg) from error
         if path is None:
             return []
-        cases = load_cases(path)
+        try:
+            cases = load_cases(path)
+        except DefinitionError as error:
+            msg = f"the cases of {call_id!r} from {entry.origin} cannot be read: {error}"
+            raise PluginError(msg) from error
         for case in cases:
             if case.call != call_id:
                 msg = f"{path} holds cases for {case.call!r}, not {call_id!r}"

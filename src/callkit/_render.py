@@ -342,7 +342,9 @@ def _summary(value: Any) -> str:  # noqa: ANN401
     words = [str(name)] if name is not None else []
     if label is not None:
         words.append(f"({label.get('en', '')})" if words else str(label.get("en", "")))
-    return " ".join(words) or "a new item"
+    if words:
+        return " ".join(words)
+    return ", ".join(f"{k} {_summary(v)}" for k, v in value.items())
 
 
 def _change_line(change: Change) -> str:
