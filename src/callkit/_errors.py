@@ -8,9 +8,7 @@ expect (``LookupError`` for an unknown call, ``ValueError`` for unreadable input
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
-
-import attrs
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -65,8 +63,7 @@ class PluginError(CallkitError):
     """A plugin that supplies a call could not be loaded; the cause is chained."""
 
 
-@attrs.frozen
-class InputProblem:
+class InputProblem(NamedTuple):
     """One thing in an input file that could not be read.
 
     ``row`` is the row a spreadsheet shows (the header is row 1) for CSV, and the 1-based

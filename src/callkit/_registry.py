@@ -32,20 +32,18 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import attrs
-
-from callkit._call import Call
-from callkit._convert import API_VERSIONS
 from callkit._errors import CallNotFoundError, DefinitionError, PluginError
-from callkit._versions import CallDefinition
 
 if TYPE_CHECKING:
     import datetime as dt
 
+    from callkit._call import Call
     from callkit._cases import Case
+    from callkit._versions import CallDefinition
 
 ENTRY_POINT_GROUP = "callkit.calls"
 """The entry point group under which plugins register their calls."""
@@ -61,28 +59,83 @@ DATA_SUFFIXES = (".toml", ".json")
 """The endings of entry point values that name a definition file rather than code."""
 
 log = logging.getLogger("callkit")
+# A library leaves it to the application to show its log; callkit's command line reports
+# plugin failures itself.
+log.addHandler(logging.NullHandler())
 
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes"}
 
 
-@attrs.frozen
 class CallEntry:
     """Where a call comes from: its id, its loader, and the distribution behind it.
 
     ``api`` is the definition API version the plugin declares (``None`` if it declares
-    none, which is taken as version 1).
+    none, which is taken as version 1); ``cases`` finds the file of its example cases.
+    What needs the distribution's metadata read (its name, version and API) is read when
+    first asked for, so that listing ids reads no more than the entry points.
     """
 
-    id: str
-    load: Callable[[], object] = attrs.field(eq=False, repr=False)
-    origin: str
-    distribution: str | None = None
-    version: str | None = None
-    value: str | None = None
-    api: str | None = None
-    cases: Callable[[], Path | None] | None = attrs.field(default=None, eq=False, repr=False)
+    def __init__(
+        self,
+        id: str,  # noqa: A002  (the call's id, as everywhere in callkit)
+        load: Callable[[], object],
+        origin: str | None = None,
+        *,
+        distribution: str | None = None,
+        version: str | None = None,
+        value: str | None = None,
+        api: str | None = None,
+        cases: Callable[[], Path | None] | None = None,
+        dist: Any = None,  # noqa: ANN401  (an importlib_metadata Distribution)
+    ) -> None:
+        """Describe one call entry point; *dist* supplies what is not given."""
+        self.id = id
+        self.load = load
+        self.value = value
+        self.cases = cases
+        self._origin = origin
+        self._distribution = distribution
+        self._version = version
+        self._api = api
+        self._dist = dist
+
+    @cached_property
+    def distribution(self) -> str | None:
+        """The name of the distribution that registers the call."""
+        if self._distribution is None and self._dist is not None:
+            return str(self._dist.name)
+        return self._distribution
+
+    @cached_property
+    def version(self) -> str | None:
+        """The distribution's version."""
+        if self._version is None and self._dist is not None:
+            return str(self._dist.version)
+        return self._version
+
+    @cached_property
+    def api(self) -> str | None:
+        """The definition API version the distribution declares, if it declares one."""
+        if self._api is not None or self._dist is None or self.distribution is None:
+            return self._api
+        name = _normal(self.distribution)
+        for ep in self._dist.entry_points:
+            if ep.group == API_GROUP and _normal(ep.name) == name:
+                return str(ep.value).strip()
+        return None
+
+    @property
+    def origin(self) -> str:
+        """The distribution, its version and the entry point, for messages."""
+        if self._origin is not None:
+            return self._origin
+        return f"{self.distribution} {self.version} (entry point {self.value})"
+
+    def __repr__(self) -> str:
+        """Name the call and where it comes from."""
+        return f"CallEntry({self.id!r}, from {self.origin})"
 
     @property
     def data(self) -> bool:
@@ -90,8 +143,7 @@ class CallEntry:
         return bool(self.value) and str(self.value).strip().endswith(DATA_SUFFIXES)
 
 
-@attrs.frozen
-class PluginStatus:
+class PluginStatus(NamedTuple):
     """What ``callkit plugins`` says of one entry point, and whether its call loads.
 
     ``error`` is ``None`` when it does.
@@ -164,9 +216,9 @@ def search_path() -> list[str]:
     A ``*.dist-info`` folder that happens to lie in the current directory is no plugin,
     unless the user put that directory on the path (with ``PYTHONPATH``).
     """
-    chosen = {Path(p).resolve() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
-    here = Path.cwd().resolve()
-    return [p for p in sys.path if Path(p or ".").resolve() != here or here in chosen]
+    chosen = {Path(p).absolute() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
+    here = Path.cwd()
+    return [p for p in sys.path if Path(p or ".").absolute() != here or here in chosen]
 
 
 def _normal(name: str) -> str:
@@ -191,7 +243,7 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
     """
     from importlib_metadata import distributions  # noqa: PLC0415
 
-    entries = []
+    entries: list[tuple[str, str, CallEntry]] = []
     seen: set[str] = set()
     for dist in distributions(path=search_path()):
         key = getattr(dist, "_normalized_name", None) or dist.name
@@ -204,34 +256,29 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
             calls = [ep for ep in calls if ep.name in wanted]
         if not calls:
             continue
-        name, version = dist.name, dist.version
-        api = next(
-            (
-                ep.value.strip()
-                for ep in points
-                if ep.group == API_GROUP and _normal(ep.name) == _normal(name)
-            ),
-            None,
-        )
         tests = {ep.name: ep for ep in points if ep.group == TESTS_GROUP}
         for ep in calls:
             data = ep.value.strip().endswith(DATA_SUFFIXES)
             entries.append(
-                CallEntry(
-                    id=ep.name,
-                    load=_data_loader(ep) if data else ep.load,
-                    origin=f"{name} {version} (entry point {ep.value})",
-                    distribution=name,
-                    version=version,
-                    value=ep.value,
-                    api=api,
-                    cases=_cases_locator(tests.get(ep.name) or (ep if data else None)),
+                (
+                    ep.name,
+                    key,
+                    CallEntry(
+                        ep.name,
+                        _data_loader(ep) if data else ep.load,
+                        value=ep.value,
+                        cases=_cases_locator(tests.get(ep.name) or (ep if data else None)),
+                        dist=dist,
+                    ),
                 )
             )
-    return sorted(entries, key=lambda e: (e.id, e.distribution or ""))
+    return [entry for _id, _key, entry in sorted(entries, key=lambda e: (e[0], e[1]))]
 
 
 def _as_definition(found: object) -> CallDefinition | None:
+    from callkit._call import Call  # noqa: PLC0415  (the model loads with the first call)
+    from callkit._versions import CallDefinition  # noqa: PLC0415
+
     if isinstance(found, CallDefinition):
         return found
     if isinstance(found, Call):
@@ -242,6 +289,8 @@ def _as_definition(found: object) -> CallDefinition | None:
 def _check_api(entry: CallEntry) -> None:
     if entry.api is None:
         return
+    from callkit._convert import API_VERSIONS  # noqa: PLC0415
+
     supported = ", ".join(map(str, API_VERSIONS))
     if not entry.api.isdigit() or int(entry.api) not in API_VERSIONS:
         msg = (
@@ -385,6 +434,9 @@ class Registry:
     @staticmethod
     def _load(entry: CallEntry) -> CallDefinition:
         _check_api(entry)
+        from callkit._call import Call  # noqa: PLC0415
+        from callkit._versions import CallDefinition  # noqa: PLC0415
+
         try:
             found = entry.load()
             if callable(found) and not isinstance(found, Call | CallDefinition):
