@@ -357,11 +357,28 @@ class TestDefinitionLint:
         assert "'XX'" in findings[0].message
 
     def test_amendments_out_of_order(self, tmp_path: Path) -> None:
-        """An amendment dated before the one it follows is an error."""
+        """An amendment dated before the one it follows is refused when the file loads."""
         data = _data()
         data["amendments"][1]["effective"] = "2022-02-10"
-        codes = {f.code for f in lint_definition(_write(tmp_path, data))}
-        assert "amendment-order" in codes
+        (finding,) = lint_definition(_write(tmp_path, data))
+        assert finding.code == "definition"
+        assert "amendments come in date order" in finding.message
+        with pytest.raises(DefinitionError, match=r"amendments\[1\] \(2022-02-10\)"):
+            callkit.structure_definition(data)
+
+    def test_change_needs_a_value(self) -> None:
+        """An 'add' or 'set' without a value is refused, not taken as 'nothing'."""
+        data = _data()
+        del data["amendments"][0]["changes"][0]["value"]
+        with pytest.raises(DefinitionError, match="'add' needs a value"):
+            callkit.structure_definition(data)
+
+    def test_history_with_amendments(self) -> None:
+        """A definition may not claim a history beside its amendments."""
+        data = _data()
+        data["history"] = data["amendments"][:1]
+        with pytest.raises(DefinitionError, match="callkit writes the history"):
+            callkit.structure_definition(data)
 
     def test_quota_without_names(self, tmp_path: Path) -> None:
         """A quota for an institution with no other names is a warning."""

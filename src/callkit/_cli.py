@@ -333,7 +333,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
     definition = get_definition(args.call_id)
     start = args.start or definition.published
-    end = args.end or definition.latest.effective
+    end = args.end or max(definition.latest.effective, start)
     if end < start:
         raise _UsageError(f"--to {end} is before --from {start}")
     definition.as_of(start)  # refuses a date before the call was published

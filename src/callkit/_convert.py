@@ -258,6 +258,9 @@ def structure_definition(
             f"callkit supports version {supported}"
         )
         raise DefinitionError(origin, [problem])
+    if data.get("history") and data.get("amendments"):
+        problem = "history: a definition gives its amendments; callkit writes the history"
+        raise DefinitionError(origin, [problem])
     base = {k: v for k, v in data.items() if k not in ("amendments", "api")}
     try:
         amendments = converter.structure(data.get("amendments", []), tuple[Amendment, ...])
@@ -304,6 +307,7 @@ def unstructure_definition(
     converter = converter or _shared_converter()
     amendments = converter.unstructure(definition.amendments, tuple[Amendment, ...])
     base = unstructure_call(definition.versions[0], converter=converter)
+    base.pop("history", None)  # the version as published has none
     return {**base, "amendments": amendments} if amendments else base
 
 

@@ -298,17 +298,7 @@ def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
                 "other names it goes by in 'names'",
                 policy.quota.provenance,
             )
-    previous = definition.published
-    for amendment in definition.amendments:
-        if amendment.effective <= previous:
-            yield finding(
-                "amendment-order",
-                Severity.ERROR,
-                f"the amendment {amendment.title.en!r} takes effect on {amendment.effective}, "
-                f"not after the version before it ({previous})",
-                amendment.provenance,
-            )
-        previous = max(previous, amendment.effective)
+    # Amendments out of date order do not load at all: lint_definition reports them.
     for rule in (*call.rules, *(r for p in call.policies for r in p.rules)):
         if not rule.provenance.quote and not rule.provenance.note:
             yield finding(

@@ -29,7 +29,13 @@ _INDENT = "      "
 
 
 def _wrap(text: str, indent: str = _INDENT) -> str:
-    return textwrap.fill(text, width=WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return textwrap.fill(
+        text,
+        width=WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,  # addresses stay whole
+    )
 
 
 def format_instant(at: pendulum.DateTime | pendulum.Date, zone: str | None = None) -> str:
@@ -178,7 +184,9 @@ def render_call(call: Call) -> str:
                 lines += _cite_lines(call, policy.quota.ranking, "         ")
         for rule in policy.rules:
             lines += _rule_block(rule, call)
-        lines.extend(_wrap(f"Note: {n.text.en}", "  ") for n in policy.notes)
+        for note in policy.notes:
+            lines.append(_wrap(f"Note: {note.text.en}", "  "))
+            lines += _cite_lines(call, note.provenance, "        ")
     lines += ["", "Timeline"]
     when = [format_instant(m.at, m.zone) for m in call.timeline]
     width = max(map(len, when), default=0)
@@ -188,7 +196,9 @@ def render_call(call: Call) -> str:
     )
     if call.notes:
         lines += ["", "Notes"]
-        lines.extend(_wrap(f"- {n.text.en}", "  ") for n in call.notes)
+        for note in call.notes:
+            lines.append(_wrap(f"- {note.text.en}", "  "))
+            lines += _cite_lines(call, note.provenance, "      ")
     lines += ["", "Sources"]
     lines.extend(f"  [{s.key}] {s.title}\n      {s.url}" for s in call.sources)
     return "\n".join(lines)
@@ -201,6 +211,9 @@ def _rule_block(rule: AnyRule, call: Call) -> list[str]:
     for group in getattr(rule, "groups", ()):
         lines.append(_wrap(f"{group.title.en}: {', '.join(group.countries)}", "         "))
         lines += _cite_lines(call, group.provenance, "           ")
+    for exclusion in getattr(rule, "excluded", ()):
+        lines.append(_wrap(f"Excluded: {exclusion.country}", "         "))
+        lines += _cite_lines(call, exclusion.provenance, "           ")
     return lines
 
 

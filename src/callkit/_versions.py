@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from callkit._changes import apply
 from callkit._errors import CallkitError
 from callkit._provenance import Provenance
 from callkit._text import Text
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from callkit._call import Call
 
 Operation = Literal["add", "remove", "set"]
-
-_IDENTITIES = ("id", "code", "key", "institution", "country", "kind")
 
 
 class NotInForceError(CallkitError, LookupError):
@@ -46,6 +45,15 @@ class Change:
     path: str
     value: Any = None
 
+    def __attrs_post_init__(self) -> None:
+        """Check that ``add`` and ``set`` give a value and ``remove`` none."""
+        if self.op in ("add", "set") and self.value is None:
+            msg = f"{self.path}: '{self.op}' needs a value"
+            raise ValueError(msg)
+        if self.op == "remove" and self.value is not None:
+            msg = f"{self.path}: 'remove' takes no value; the path names what goes"
+            raise ValueError(msg)
+
 
 @attrs.frozen(kw_only=True)
 class Amendment:
@@ -57,56 +65,9 @@ class Amendment:
     changes: tuple[Change, ...]
 
 
-def _step(node: Any, segment: str, path: str) -> Any:  # noqa: ANN401
-    if isinstance(node, dict):
-        if segment not in node:
-            msg = f"{path}: there is no {segment!r} here"
-            raise ValueError(msg)
-        return node[segment]
-    if isinstance(node, list):
-        return node[_index(node, segment, path)]
-    msg = f"{path}: {segment!r} is inside a value that has no parts"
-    raise ValueError(msg)
-
-
-def _index(items: list[Any], segment: str, path: str) -> int:
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and any(item.get(k) == segment for k in _IDENTITIES):
-            return i
-    if segment.isdigit() and int(segment) < len(items):
-        return int(segment)
-    msg = f"{path}: no item of this list is {segment!r}"
-    raise ValueError(msg)
-
-
 def apply_change(data: dict[str, Any], change: Change) -> None:
     """Apply *change* to the plain data of a definition, in place."""
-    *parents, last = change.path.split(".")
-    node: Any = data
-    for i, segment in enumerate(parents):
-        node = _step(node, segment, ".".join(parents[: i + 1]))
-    if change.op == "set":
-        if isinstance(node, list):
-            node[_index(node, last, change.path)] = change.value
-        elif isinstance(node, dict):
-            node[last] = change.value
-        else:
-            msg = f"{change.path}: cannot set a part of a value that has no parts"
-            raise ValueError(msg)
-        return
-    if change.op == "remove":
-        if not isinstance(node, list):
-            msg = f"{change.path}: only an item of a list can be removed"
-            raise ValueError(msg)
-        del node[_index(node, last, change.path)]
-        return
-    target = _step(node, last, change.path) if not isinstance(node, dict) else node.get(last)
-    if target is None and isinstance(node, dict):
-        target = node[last] = []
-    if not isinstance(target, list):
-        msg = f"{change.path}: only a list can be added to"
-        raise ValueError(msg)  # noqa: TRY004  (a definition problem, reported as such)
-    target.append(copy.deepcopy(change.value))
+    apply(data, change.op, change.path, change.value)
 
 
 class CallDefinition:
@@ -146,16 +107,29 @@ class CallDefinition:
     @cached_property
     def versions(self) -> tuple[Call, ...]:
         """The call as published and after each amendment, oldest first."""
+        from callkit._errors import DefinitionError  # noqa: PLC0415
+
         data = copy.deepcopy(self.data)
         versions = [self.build(data)]
         for number, amendment in enumerate(self.amendments):
+            where = f"amendments[{number}] ({amendment.effective})"
+            if amendment.effective <= versions[-1].effective:
+                msg = (
+                    f"{where}: takes effect on {amendment.effective}, not after the version "
+                    f"before it ({versions[-1].effective}); amendments come in date order"
+                )
+                raise ValueError(msg)
             for change in amendment.changes:
                 try:
                     apply_change(data, change)
                 except ValueError as error:
-                    msg = f"amendments[{number}] ({amendment.effective}): {error}"
+                    msg = f"{where}: {error}"
                     raise ValueError(msg) from None
-            version = self.build({**data, "effective": amendment.effective})
+            try:
+                version = self.build({**data, "effective": amendment.effective})
+            except DefinitionError as error:
+                problems = [f"{where} makes the call invalid: {p}" for p in error.problems]
+                raise DefinitionError(error.origin, problems) from error
             versions.append(attrs.evolve(version, history=self.amendments[: number + 1]))
         return tuple(versions)
 
