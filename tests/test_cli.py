@@ -340,3 +340,37 @@ class TestNoTraceback:
         assert done.returncode == 0
         assert b"Traceback" not in done.stderr
         assert b"own-share" in done.stdout
+
+
+class TestListingIsCheap:
+    """Listing calls reads definition files as data and loads no model."""
+
+    def test_calls_loads_no_model(self) -> None:
+        """`callkit calls` imports neither the model nor attrs, cattrs or pendulum."""
+        code = (
+            "import sys, io, contextlib\n"
+            "from callkit._cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['calls'])\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'attr', 'attrs', 'cattrs', 'pendulum', 'callkit_intpart'} "
+            "or m == 'callkit._call'))\n"
+        )
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "[]"
+
+    def test_summary_matches_the_loaded_call(self) -> None:
+        """The summary read from data says what the loaded call says, version by version."""
+        import datetime as dt  # noqa: PLC0415
+
+        import callkit  # noqa: PLC0415
+        from callkit import _summary  # noqa: PLC0415
+
+        registry = callkit.Registry.from_entry_points()
+        from_data = registry.summary("intpart-2022")
+        call = registry.get("intpart-2022")
+        assert from_data == _summary.from_call(call)
+        assert from_data.deadline() == call.deadline
+        assert from_data.deadline(dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == call.deadline

@@ -519,3 +519,44 @@ class TestZoneLabels:
         )
         (finding,) = lint(call)
         assert finding.code == "zone-label"
+
+
+class TestListingSummary:
+    """The summary `callkit calls` reads from data agrees with the loaded call."""
+
+    @pytest.mark.parametrize(
+        ("milestones", "changes"),
+        [
+            ([milestone("deadline", "2022-03-16")], {}),
+            (
+                [
+                    milestone("deadline", "2022-03-16", stage="outline"),
+                    milestone("deadline", "2022-09-14", stage="full"),
+                ],
+                {},
+            ),
+            ([milestone("deadline", d) for d in ("2022-02-01", "2022-06-01")], {}),
+            ([milestone("opens", "2022-01-01", None)], {"continuous": True}),
+        ],
+    )
+    def test_models(
+        self, intpart: callkit.Call, milestones: list[dict[str, Any]], changes: dict[str, Any]
+    ) -> None:
+        """Single, two-stage, cut-offs and permanently open calls."""
+        from callkit import _summary  # noqa: PLC0415
+
+        data = definition(intpart)
+        data["milestones"] = milestones
+        data["policies"][0]["milestones"] = []
+        data.update(changes)
+        loaded = callkit.structure_call(data)
+        assert _summary.from_data(data) == _summary.from_call(loaded)
+
+    def test_relative_deadline_needs_the_model(self, intpart: callkit.Call) -> None:
+        """A deadline counted in working days is left to the loaded call."""
+        from callkit import _summary  # noqa: PLC0415
+
+        data = definition(intpart)
+        data["milestones"][2]["rollover"] = "previous"
+        data["milestones"][2]["calendar"] = "NO"
+        assert _summary.from_data(data) is None

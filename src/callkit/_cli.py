@@ -189,12 +189,13 @@ def _emit(data: Any) -> None:  # noqa: ANN401
 
 def _cmd_calls(args: argparse.Namespace) -> int:
     from callkit._registry import default_registry  # noqa: PLC0415
+    from callkit._summary import render  # noqa: PLC0415
 
     registry = default_registry()
-    calls = []
+    summaries = []
     for call_id in registry.ids():
         try:
-            calls.append(registry.get(call_id))
+            summaries.append(registry.summary(call_id))
         except CallkitError as error:
             if registry.strict:
                 raise
@@ -203,20 +204,18 @@ def _cmd_calls(args: argparse.Namespace) -> int:
         _emit(
             [
                 {
-                    "id": c.id,
-                    "title": c.title.en,
-                    "title_nb": c.title.nb,
-                    "programme": c.programme.en,
-                    "deadline_model": c.deadline_model,
-                    "deadline": c.deadline.isoformat() if c.timeline.deadlines else None,
+                    "id": s.id,
+                    "title": s.title,
+                    "title_nb": s.title_nb,
+                    "programme": s.programme,
+                    "deadline_model": s.deadline_model,
+                    "deadline": deadline.isoformat() if (deadline := s.deadline()) else None,
                 }
-                for c in calls
+                for s in summaries
             ]
         )
-    elif calls:
-        from callkit._render import render_calls  # noqa: PLC0415
-
-        print(render_calls(calls))  # noqa: T201
+    elif summaries:
+        print(render(summaries))  # noqa: T201
     else:
         print("No call is installed.")  # noqa: T201
     return EXIT_OK

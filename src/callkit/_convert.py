@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
-import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import cattrs
 from cattrs.cols import homogenous_tuple_structure_factory, is_sequence
 
 from callkit._call import Call
+from callkit._datafile import read_definition_data
 from callkit._errors import DefinitionError
 from callkit._rules import RULE_KINDS, AnyRule, Rule
 from callkit._versions import Amendment, CallDefinition, Change
@@ -29,6 +27,7 @@ API_VERSIONS = (1,)
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from importlib.resources.abc import Traversable
+    from pathlib import Path
 
 
 def _structure_decimal(value: object, _type: object) -> Decimal:
@@ -336,28 +335,6 @@ def load_call(
     Without *as_of*, the latest version. Raises :class:`DefinitionError`.
     """
     return load_definition(path, converter=converter).as_of(as_of)
-
-
-def read_definition_data(path: str | Path | Traversable) -> Any:  # noqa: ANN401
-    """The plain data of a TOML or JSON definition file; raises :class:`DefinitionError`."""
-    name = str(path)
-    try:
-        raw = path.read_bytes() if not isinstance(path, str) else Path(path).read_bytes()
-    except OSError as error:
-        raise DefinitionError(name, [f"cannot read the file: {error.strerror or error}"]) from error
-    try:
-        if name.endswith(".toml"):
-            data = tomllib.loads(raw.decode("utf-8"), parse_float=Decimal)
-        elif name.endswith(".json"):
-            data = json.loads(raw, parse_float=Decimal)
-        else:
-            raise DefinitionError(name, ["a definition is a .toml or .json file"])
-    except RecursionError:
-        raise DefinitionError(name, ["nested too deeply"]) from None
-    except (tomllib.TOMLDecodeError, ValueError) as error:  # JSON, Unicode and number errors
-        kind = name.rsplit(".", 1)[-1].upper()
-        raise DefinitionError(name, [f"not valid {kind}: {error}"]) from error
-    return data
 
 
 def load_definition(

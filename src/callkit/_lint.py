@@ -341,7 +341,8 @@ def lint_definition(path: str | Path) -> list[LintFinding]:
     problem is an error naming its key path. A deadline at a local time that does not
     exist (02:30 on the night clocks go forward) is one.
     """
-    from callkit._convert import read_definition_data, structure_definition  # noqa: PLC0415
+    from callkit._convert import structure_definition  # noqa: PLC0415
+    from callkit._datafile import read_definition_data  # noqa: PLC0415
     from callkit._schema import validate_definition  # noqa: PLC0415
 
     try:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from callkit._call import Call
     from callkit._cases import Case
+    from callkit._summary import CallSummary
     from callkit._versions import CallDefinition
 
 ENTRY_POINT_GROUP = "callkit.calls"
@@ -88,13 +89,18 @@ class CallEntry:
         value: str | None = None,
         api: str | None = None,
         cases: Callable[[], Path | None] | None = None,
+        read: Callable[[], Any] | None = None,
         dist: Any = None,  # noqa: ANN401  (an importlib_metadata Distribution)
     ) -> None:
-        """Describe one call entry point; *dist* supplies what is not given."""
+        """Describe one call entry point; *dist* supplies what is not given.
+
+        *read* gives a definition file's plain data, for listing without loading.
+        """
         self.id = id
         self.load = load
         self.value = value
         self.cases = cases
+        self.read = read
         self._origin = origin
         self._distribution = distribution
         self._version = version
@@ -162,12 +168,24 @@ def _data_loader(ep: Any) -> Callable[[], object]:  # noqa: ANN401  (an importli
     """Read the definition file an entry point names, without importing its package."""
 
     def load() -> CallDefinition:
-        from callkit._convert import read_definition_data, structure_definition  # noqa: PLC0415
+        from callkit._convert import structure_definition  # noqa: PLC0415
+        from callkit._datafile import read_definition_data  # noqa: PLC0415
 
         path = _locate(ep)
         return structure_definition(read_definition_data(path), origin=str(path))
 
     return load
+
+
+def _data_reader(ep: Any) -> Callable[[], Any]:  # noqa: ANN401
+    """Read the plain data of the definition file an entry point names."""
+
+    def read() -> Any:  # noqa: ANN401
+        from callkit._datafile import read_definition_data  # noqa: PLC0415
+
+        return read_definition_data(_locate(ep))
+
+    return read
 
 
 def _locate(ep: Any) -> Path:  # noqa: ANN401
@@ -268,6 +286,7 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
                         _data_loader(ep) if data else ep.load,
                         value=ep.value,
                         cases=_cases_locator(tests.get(ep.name) or (ep if data else None)),
+                        read=_data_reader(ep) if data else None,
                         dist=dist,
                     ),
                 )
@@ -418,6 +437,25 @@ class Registry:
                 msg = f"{path} holds cases for {case.call!r}, not {call_id!r}"
                 raise PluginError(msg)
         return cases
+
+    def summary(self, call_id: str) -> CallSummary:
+        """What ``callkit calls`` lists of *call_id*, read from its data where it can be.
+
+        A definition file is summarised from its data without loading the model; if that
+        cannot be done (or the data is wrong), the call is loaded, so that a broken plugin
+        is reported as a :class:`PluginError` as :meth:`get` would.
+        """
+        from callkit import _summary  # noqa: PLC0415
+
+        entry = self._single(call_id)
+        if entry.read is not None and call_id not in self._loaded:
+            try:
+                summary = _summary.from_data(entry.read())
+            except (DefinitionError, FileNotFoundError, KeyError, TypeError, ValueError):
+                summary = None
+            if summary is not None and summary.id == call_id:
+                return summary
+        return _summary.from_call(self.get(call_id))
 
     def statuses(self) -> list[PluginStatus]:
         """Every entry with whether its call loads, loading each that has not yet."""

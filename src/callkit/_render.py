@@ -327,20 +327,6 @@ def render_plugins(statuses: Iterable[PluginStatus]) -> str:
     return "\n".join(lines)
 
 
-def _deadline_cell(call: Call) -> str:
-    if not call.timeline.deadlines:
-        return "permanently open"
-    deadline = call.deadline
-    return f"{deadline.format('YYYY-MM-DD HH:mm')} {deadline.timezone_name}"
-
-
-def render_calls(calls: Iterable[Call]) -> str:
-    """One line per call: id, next (or last) deadline, title."""
-    rows = [("Call", "Deadline", "Title")]
-    rows += [(c.id, _deadline_cell(c), c.title.en) for c in calls]
-    return "\n".join(_table(rows))
-
-
 # -- versions ------------------------------------------------------------------------------
 
 
