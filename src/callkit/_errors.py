@@ -7,7 +7,6 @@ expect (``LookupError`` for an unknown call, ``ValueError`` for unreadable input
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -28,6 +27,8 @@ class CallNotFoundError(CallkitError, LookupError):
         """Build the error for *call_id*, suggesting the nearest of *known*."""
         self.call_id = call_id
         self.known = tuple(sorted(known))
+        import difflib  # noqa: PLC0415  (only when a call is not found)
+
         self.suggestions = tuple(
             difflib.get_close_matches(call_id, self.known, n=3, cutoff=0.5),
         )

@@ -26,7 +26,6 @@ nothing; a call is loaded when it is first asked for. The environment controls i
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import sys
@@ -59,10 +58,16 @@ API_GROUP = "callkit.api"
 DATA_SUFFIXES = (".toml", ".json")
 """The endings of entry point values that name a definition file rather than code."""
 
-log = logging.getLogger("callkit")
-# A library leaves it to the application to show its log; callkit's command line reports
-# plugin failures itself.
-log.addHandler(logging.NullHandler())
+def _log_failure(error: PluginError) -> None:
+    """Report a plugin failure on the ``callkit`` logger (loaded only when one fails)."""
+    import logging  # noqa: PLC0415
+
+    log = logging.getLogger("callkit")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        # A library leaves it to the application to show its log; callkit's command line
+        # reports plugin failures itself.
+        log.addHandler(logging.NullHandler())
+    log.warning("%s", error)
 
 
 def _flag(name: str) -> bool:
@@ -410,7 +415,7 @@ class Registry:
                     definition = self._load(entry)
                 except PluginError as error:
                     self._failed[call_id] = error
-                    log.warning("%s", error)
+                    _log_failure(error)
                     raise
                 self._loaded[call_id] = definition
         return definition
