@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 import callkit
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 VALID = callkit.Application(
     title="Ocean Observing Partnership",
@@ -59,3 +63,32 @@ DEMO_DEFINITION = """
     provenance = { source = "web" }
 """
 """A small data-only definition, ``demo-2030``, for throwaway plugins in tests."""
+
+
+def write_distribution(
+    site: Path,
+    name: str,
+    version: str,
+    entry_points: str,
+    files: dict[str, str],
+    *,
+    record: bool = False,
+) -> None:
+    """Write a throwaway installed distribution into *site*, as pip would leave it.
+
+    *files* maps paths inside *site* to their text (dedented); *entry_points* is the text
+    of ``entry_points.txt``; with *record*, a ``RECORD`` lists the files.
+    """
+    for relative, text in files.items():
+        path = site / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(textwrap.dedent(entry_points), encoding="utf-8")
+    if record:
+        listed = [*files, f"{info.name}/METADATA", f"{info.name}/entry_points.txt"]
+        (info / "RECORD").write_text("".join(f"{f},,\n" for f in listed), encoding="utf-8")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from typing import TYPE_CHECKING
 
 import pytest
 
 import callkit
 from callkit._cli import main
-from samples import DEMO_DEFINITION
+from samples import DEMO_DEFINITION, write_distribution
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -89,18 +88,16 @@ CASES = """
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data-only plugin with two cases, one of which fails."""
-    package = tmp_path / "plugin_cases"
-    package.mkdir()
-    (package / "__init__.py").write_text("", encoding="utf-8")
-    (package / "demo.toml").write_text(textwrap.dedent(DEMO_DEFINITION), encoding="utf-8")
-    (package / "demo.tests.toml").write_text(textwrap.dedent(CASES), encoding="utf-8")
-    info = tmp_path / "plugin_cases-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: plugin-cases\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (info / "entry_points.txt").write_text(
-        "[callkit.calls]\ndemo-2030 = plugin_cases/demo.toml\n", encoding="utf-8"
+    write_distribution(
+        tmp_path,
+        "plugin-cases",
+        "1.0",
+        "[callkit.calls]\ndemo-2030 = plugin_cases/demo.toml\n",
+        {
+            "plugin_cases/__init__.py": "",
+            "plugin_cases/demo.toml": DEMO_DEFINITION,
+            "plugin_cases/demo.tests.toml": CASES,
+        },
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     callkit.clear_cache()

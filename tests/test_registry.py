@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 from typing import TYPE_CHECKING
 
 import pytest
 
 import callkit
 from callkit import CallNotFoundError, PluginError
-from samples import VALID
+from samples import VALID, write_distribution
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,19 +26,13 @@ def install(
     *,
     api: str | None = None,
 ) -> None:
-    """Write a throwaway distribution into *site*: a module and a dist-info with entry points."""
+    """Write a throwaway code plugin into *site*: a module and its entry points."""
     package = dist.replace("-", "_")
-    (site / f"{package}.py").write_text(textwrap.dedent(module), encoding="utf-8")
-    info = site / f"{package}-{version}.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n", encoding="utf-8"
-    )
     lines = "\n".join(f"{name} = {package}:{attr}" for name, attr in calls.items())
     text = f"[callkit.calls]\n{lines}\n"
     if api is not None:
         text += f"\n[callkit.api]\n{dist} = {api}\n"
-    (info / "entry_points.txt").write_text(text, encoding="utf-8")
+    write_distribution(site, dist, version, text, {f"{package}.py": module})
 
 
 COPY_OF_INTPART = """
@@ -335,16 +328,12 @@ class TestApiVersion:
 
 def test_invalid_definition_is_contained(site: Path) -> None:
     """A data plugin whose definition is invalid is a PluginError naming the problem's path."""
-    package = site / "plugin_invalid"
-    package.mkdir()
-    (package / "call.toml").write_text('id = "invalid-2030"\ncurrency = 5\n', encoding="utf-8")
-    info = site / "plugin_invalid-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: plugin-invalid\nVersion: 0.1\n", encoding="utf-8"
-    )
-    (info / "entry_points.txt").write_text(
-        "[callkit.calls]\ninvalid-2030 = plugin_invalid/call.toml\n", encoding="utf-8"
+    write_distribution(
+        site,
+        "plugin-invalid",
+        "0.1",
+        "[callkit.calls]\ninvalid-2030 = plugin_invalid/call.toml\n",
+        {"plugin_invalid/call.toml": 'id = "invalid-2030"\ncurrency = 5\n'},
     )
     with pytest.raises(PluginError) as caught:
         callkit.get_call("invalid-2030")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,7 +14,7 @@ from callkit import DefinitionError, NotInForceError
 from callkit._cli import main
 from callkit._lint import lint, lint_definition
 from callkit._schema import definition_schema, validate_definition
-from samples import DEMO_DEFINITION, vary
+from samples import DEMO_DEFINITION, vary, write_distribution
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -397,26 +396,17 @@ class TestDefinitionLint:
 
 
 def _install_data_plugin(site: Path, *, record: bool) -> None:
-    package = site / "plugin_data"
-    package.mkdir()
-    (package / "__init__.py").write_text(
-        "raise RuntimeError('the package must not be imported')\n", encoding="utf-8"
+    write_distribution(
+        site,
+        "plugin-data",
+        "1.0",
+        "[callkit.calls]\ndemo-2030 = plugin_data/demo.toml\n",
+        {
+            "plugin_data/__init__.py": "raise RuntimeError('the package must not be imported')\n",
+            "plugin_data/demo.toml": DEMO_DEFINITION,
+        },
+        record=record,
     )
-    (package / "demo.toml").write_text(textwrap.dedent(DEMO_DEFINITION), encoding="utf-8")
-    info = site / "plugin_data-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: plugin-data\nVersion: 1.0\n", encoding="utf-8"
-    )
-    (info / "entry_points.txt").write_text(
-        "[callkit.calls]\ndemo-2030 = plugin_data/demo.toml\n", encoding="utf-8"
-    )
-    if record:
-        (info / "RECORD").write_text(
-            "plugin_data/__init__.py,,\nplugin_data/demo.toml,,\n"
-            "plugin_data-1.0.dist-info/METADATA,,\n",
-            encoding="utf-8",
-        )
 
 
 class TestDataOnlyPlugin:
