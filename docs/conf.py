@@ -60,9 +60,8 @@ nitpick_ignore_regex = [
     ("py:class", r"(importlib\.resources\.abc\.)?Traversable"),
     ("py:class", r"cattrs(\.\w+)*\.Converter"),
     ("py:class", r"collections\.abc\.\w+"),
-    # Returned by Registry.statuses and Registry.cases, but not exported by callkit.
-    ("py:class", r"(callkit\._registry\.)?PluginStatus"),
-    ("py:class", r"(callkit\._cases\.)?Case"),
+    # Returned by Registry.summary, for `callkit calls`, but not exported by callkit.
+    ("py:class", r"(callkit\._summary\.)?CallSummary"),
 ]
 
 
