@@ -22,7 +22,7 @@ from callkit._version import __version__
 if TYPE_CHECKING:
     from callkit._application import Application
     from callkit._call import Call
-    from callkit._cases import Case, CaseResult
+    from callkit._cases import Case, CaseResult, run_case
     from callkit._convert import (
         configure_converter,
         load_call,
@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         SchemeRule,
         Term,
     )
+    from callkit._summary import CallSummary
     from callkit._text import Text
     from callkit._timeline import Milestone, MilestoneKind, Offset, Timeline
     from callkit._versions import Amendment, CallDefinition, Change, NotInForceError
@@ -91,6 +92,7 @@ __all__ = [
     "CallDefinition",
     "CallEntry",
     "CallNotFoundError",
+    "CallSummary",
     "CallkitError",
     "Case",
     "CaseResult",
@@ -145,6 +147,7 @@ __all__ = [
     "make_converter",
     "read_application_file",
     "read_applications",
+    "run_case",
     "structure_call",
     "structure_definition",
     "unstructure_call",
@@ -167,6 +170,8 @@ _LAZY = {
     "CallkitError": "callkit._errors",
     "Case": "callkit._cases",
     "CaseResult": "callkit._cases",
+    "CallSummary": "callkit._summary",
+    "run_case": "callkit._cases",
     "Change": "callkit._versions",
     "Citation": "callkit._provenance",
     "ComponentsRule": "callkit._rules",

@@ -144,6 +144,11 @@ def configure_converter(converter: cattrs.Converter, rules: Iterable[type[Rule]]
     values and lists must be given as such: ``"NO"`` is not a list of countries, and
     ``20.9`` is not a quota.
     """
+    rules = tuple(rules)
+    clashes = [cls.kind for cls in rules if cls.kind in RULE_KINDS]
+    if clashes:
+        msg = f"the rule kinds {clashes} are built in; give your rule classes kinds of their own"
+        raise ValueError(msg)
     converter.register_structure_hook(str, _exactly(str, "text"))
     converter.register_structure_hook(int, _exactly(int, "a whole number"))
     converter.register_structure_hook(bool, _exactly(bool, "true or false"))
@@ -159,10 +164,6 @@ def configure_converter(converter: cattrs.Converter, rules: Iterable[type[Rule]]
     converter.register_unstructure_hook(dt.date, dt.date.isoformat)
     converter.register_structure_hook(dt.time, _structure_time)
     converter.register_unstructure_hook(dt.time, _unstructure_time)
-    clashes = [cls.kind for cls in rules if cls.kind in RULE_KINDS]
-    if clashes:
-        msg = f"the rule kinds {clashes} are built in; give your rule classes kinds of their own"
-        raise ValueError(msg)
     known = {**RULE_KINDS, **{cls.kind: cls for cls in rules}}
     kinds = ", ".join(sorted(known))
 

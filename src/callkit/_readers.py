@@ -88,11 +88,16 @@ class _CellError(ValueError):
     """A cell that cannot be read; the reader adds file, row and field."""
 
 
+def _as_json(value: object) -> str:
+    """A JSON value as JSON text; exact numbers as they were written."""
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool | dict | list):
-        raise _CellError(f"expected text, got {json.dumps(value)[:40]}")
+        raise _CellError(f"expected text, got {_as_json(value)[:40]}")
     text = str(value).strip()
     return text or None
 
@@ -293,7 +298,7 @@ def _build(
     for field, raw in cells:
         if field not in FIELDS:
             if raw not in (None, ""):
-                extra[field] = raw if isinstance(raw, str) else json.dumps(raw)
+                extra[field] = raw if isinstance(raw, str) else _as_json(raw)
             continue
         parse = _PARSERS.get(field, _text)
         try:

@@ -58,6 +58,7 @@ API_GROUP = "callkit.api"
 DATA_SUFFIXES = (".toml", ".json")
 """The endings of entry point values that name a definition file rather than code."""
 
+
 def _log_failure(error: PluginError) -> None:
     """Report a plugin failure on the ``callkit`` logger (loaded only when one fails)."""
     import logging  # noqa: PLC0415
@@ -447,13 +448,14 @@ class Registry:
         """What ``callkit calls`` lists of *call_id*, read from its data where it can be.
 
         A definition file is summarised from its data without loading the model; if that
-        cannot be done (or the data is wrong), the call is loaded, so that a broken plugin
-        is reported as a :class:`PluginError` as :meth:`get` would.
+        cannot be done (or the data is wrong), or the registry is strict, the call is
+        loaded, so that a broken plugin is reported as a :class:`PluginError` as
+        :meth:`get` would.
         """
         from callkit import _summary  # noqa: PLC0415
 
         entry = self._single(call_id)
-        if entry.read is not None and call_id not in self._loaded:
+        if entry.read is not None and call_id not in self._loaded and not self.strict:
             try:
                 summary = _summary.from_data(entry.read())
             except (DefinitionError, FileNotFoundError, KeyError, TypeError, ValueError):

@@ -35,6 +35,7 @@ def _wrap(text: str, indent: str = _INDENT) -> str:
         initial_indent=indent,
         subsequent_indent=indent + "  ",
         break_on_hyphens=False,  # addresses stay whole
+        break_long_words=False,
     )
 
 
