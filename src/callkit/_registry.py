@@ -189,7 +189,7 @@ def _data_reader(ep: Any) -> Callable[[], Any]:  # noqa: ANN401
     def read() -> Any:  # noqa: ANN401
         from callkit._datafile import read_definition_data  # noqa: PLC0415
 
-        return read_definition_data(_locate(ep))
+        return read_definition_data(_locate(ep), exact=False)
 
     return read
 
