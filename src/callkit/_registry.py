@@ -195,8 +195,18 @@ def _data_reader(ep: Any) -> Callable[[], Any]:  # noqa: ANN401
 
 
 def _locate(ep: Any) -> Path:  # noqa: ANN401
+    """The file an entry point names, inside its distribution.
+
+    The file lies where the distribution was installed (``package/file.toml`` beside the
+    dist-info folder); only if it is not there is the list of the distribution's files
+    read, which means parsing its ``RECORD``.
+    """
     relative: str = ep.value.strip()
     dist = ep.dist
+    if dist is not None:
+        beside = Path(str(dist.locate_file(relative)))
+        if beside.is_file():
+            return beside
     for file in (dist.files or []) if dist is not None else []:
         if str(file) == relative:
             return Path(str(file.locate()))

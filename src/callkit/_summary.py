@@ -8,7 +8,6 @@ days), and every call that is code, is summarised from the loaded call instead.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -53,10 +52,11 @@ def _as(kind: type[Any], value: Any) -> Any:  # noqa: ANN401
 def from_data(data: dict[str, Any]) -> CallSummary | None:
     """The summary of a definition's latest version, or ``None`` if it needs the model.
 
-    Raises ``KeyError``, ``TypeError`` or ``ValueError`` for data that is not a valid
-    definition; the caller then loads the call to report it properly.
+    *data* is changed in place (the amendments are applied to it): pass data read for
+    the purpose. Raises ``KeyError``, ``TypeError`` or ``ValueError`` for data that is not
+    a valid definition; the caller then loads the call to report it properly.
     """
-    latest = copy.deepcopy(data)
+    latest = data
     for amendment in data.get("amendments", []):
         for change in amendment["changes"]:
             apply(latest, change["op"], change["path"], change.get("value"))
