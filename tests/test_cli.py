@@ -267,9 +267,9 @@ class TestInstalledCommand:
         assert any(c["id"] == "intpart-2022" for c in json.loads(done.stdout))
 
     def test_no_traceback(self, tmp_path: Path) -> None:
-        """A file that is not UTF-8 gives one error line, no traceback."""
+        """A file in no encoding callkit detects gives one error line, no traceback."""
         path = tmp_path / "bad.csv"
-        path.write_bytes(b"title,institution\n\xff\xfe,UiB\n")
+        path.write_bytes(b"title,institution\n\x81\x8d,UiB\n")
         done = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "callkit", "check", "intpart-2022", str(path)],
             capture_output=True,
@@ -374,3 +374,30 @@ class TestListingIsCheap:
         assert from_data == _summary.from_call(call)
         assert from_data.deadline() == call.deadline
         assert from_data.deadline(dt.datetime(2030, 1, 1, tzinfo=dt.UTC)) == call.deadline
+
+
+class TestReadingOptions:
+    """--encoding and --delimiter override what is detected."""
+
+    def test_options(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """A UTF-16 file with pipes reads with both options given."""
+        path = tmp_path / "odd.csv"
+        path.write_bytes(
+            "title|institution|research|education\nØst|NTNU|yes|yes\n".encode("utf-16")
+        )
+        argv = ["check", "intpart-2022", str(path), "--format", "json"]
+        status, data = run_json(capsys, *argv[:3], "--encoding", "utf-16", "--delimiter", "|")
+        assert status == 0
+        assert data["applications"][0]["title"] == "Øst"
+
+    @pytest.mark.parametrize(
+        ("option", "value"), [("--encoding", "klingon"), ("--delimiter", "ab")]
+    )
+    def test_bad_option(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str, value: str
+    ) -> None:
+        """An unknown encoding or a separator longer than a character is a usage error."""
+        with pytest.raises(SystemExit) as caught:
+            main(["check", "intpart-2022", str(tmp_path / "x.csv"), option, value])
+        assert caught.value.code == 2
+        assert "callkit: error:" in capsys.readouterr().err

@@ -232,12 +232,33 @@ class TestBadInput:
         with pytest.raises(InputError, match=r"\.txt files; use one of \.csv, \.json"):
             callkit.read_applications(path)
 
-    def test_not_utf8(self, tmp_path: Path) -> None:
-        """A file that is not UTF-8 is an input error, not a crash."""
-        path = tmp_path / "latin1.csv"
-        path.write_bytes("title,institution\nSør,UiB\n".encode("latin-1"))
-        with pytest.raises(InputError, match="not UTF-8"):
+    def test_windows_1252(self, tmp_path: Path) -> None:
+        """A file Excel saved as Windows-1252 is read without being told so."""
+        path = tmp_path / "excel.csv"
+        path.write_bytes("title;institution;Land\nSør\u2013Nord;UiB;Sør-Afrika\n".encode("cp1252"))
+        (app,) = callkit.read_applications(path)
+        assert (app.title, app.partner_countries) == ("Sør\u2013Nord", ("ZA",))
+
+    def test_neither_utf8_nor_windows_1252(self, tmp_path: Path) -> None:
+        """Bytes that no detected encoding reads are an input error suggesting --encoding."""
+        path = tmp_path / "odd.csv"
+        path.write_bytes(b"title,institution\n\x81\xff,UiB\n")
+        with pytest.raises(InputError, match=r"neither UTF-8 nor Windows-1252.*--encoding"):
             callkit.read_applications(path)
+
+    def test_encoding_given(self, tmp_path: Path) -> None:
+        """An encoding given outright is used, and its failures named."""
+        path = tmp_path / "utf16.csv"
+        path.write_bytes("title,institution\nØst,UiB\n".encode("utf-16"))
+        assert callkit.read_applications(path, encoding="utf-16")[0].title == "Øst"
+        with pytest.raises(InputError, match="is not ascii text"):
+            callkit.read_applications(tmp_path / "utf16.csv", encoding="ascii")
+
+    def test_delimiter_given(self, tmp_path: Path) -> None:
+        """A delimiter given outright overrides the header's."""
+        path = _csv(tmp_path, "title|institution|Beløp, NOK\nA|UiB|5\n")
+        (app,) = callkit.read_applications(path, delimiter="|")
+        assert (app.title, app.institution) == ("A", "UiB")
 
 
 class TestReviewKeepsEveryRow:

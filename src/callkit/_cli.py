@@ -145,8 +145,41 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check", "check applications in CSV or JSON files against a call")
     check.add_argument("call_id", metavar="CALL_ID")
     check.add_argument("files", metavar="FILE", nargs="+", help="CSV or JSON files")
+    check.add_argument(
+        "--encoding",
+        type=_encoding,
+        metavar="NAME",
+        help="the files' text encoding (default: UTF-8, or else Windows-1252)",
+    )
+    check.add_argument(
+        "--delimiter",
+        type=_separator,
+        metavar="CHAR",
+        help="the CSV separator: a character, or comma, semicolon or tab (default: detected)",
+    )
     as_of(check)
     return parser
+
+
+_SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
+
+
+def _separator(text: str) -> str:
+    separator = _SEPARATORS.get(text.lower(), text)
+    if len(separator) != 1 or separator in '"\r\n':
+        msg = f"{text!r} is not one character (or comma, semicolon, tab)"
+        raise argparse.ArgumentTypeError(msg)
+    return separator
+
+
+def _encoding(text: str) -> str:
+    import codecs  # noqa: PLC0415
+
+    try:
+        return codecs.lookup(text).name
+    except LookupError:
+        msg = f"{text!r} is not an encoding Python knows, such as utf-8 or cp1252"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def _date(text: str) -> dt.date:
@@ -476,7 +509,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     fatal: list[InputProblem] = []
     for path in args.files:
         try:
-            result = read_application_file(path)
+            result = read_application_file(path, encoding=args.encoding, delimiter=args.delimiter)
         except InputError as error:
             fatal.extend(error.problems)
             continue

@@ -359,16 +359,21 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def read_csv(path: str | Path) -> ApplicationFile:
-    """Read a CSV file: UTF-8 (a byte-order mark is allowed), a header row, one row each.
+def read_csv(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> ApplicationFile:
+    """Read a CSV file: a header row, then one application per row.
 
-    The separator is a comma, or a semicolon or a tab when the header row uses one.
+    The text is UTF-8 (a byte-order mark is allowed) or else Windows-1252, as Excel saves
+    CSV in Norway, unless *encoding* says otherwise. The separator is a comma, or a
+    semicolon or a tab when the header row uses one, unless *delimiter* says otherwise.
     """
     name = str(path)
-    text = _read_text(name)
+    text = _read_text(name, encoding)
     problems: list[InputProblem] = []
     warnings: list[str] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    separator = delimiter or _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     try:
         rows = list(reader)
     except csv.Error as error:
@@ -398,11 +403,17 @@ def read_csv(path: str | Path) -> ApplicationFile:
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
 
 
-def read_json(path: str | Path) -> ApplicationFile:
-    """Read a JSON file holding a list of objects, one per application."""
+def read_json(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> ApplicationFile:
+    """Read a JSON file holding a list of objects, one per application.
+
+    *delimiter* is for CSV files, and ignored here.
+    """
+    del delimiter
     name = str(path)
     try:
-        data = json.loads(_read_text(name), parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(_read_text(name, encoding), parse_float=Decimal, parse_int=Decimal)
     except json.JSONDecodeError as error:
         raise InputError(
             [
@@ -461,7 +472,11 @@ def read_records(data: list[Any], name: str) -> ApplicationFile:
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
 
 
-def _read_text(name: str) -> str:
+def _read_text(name: str, encoding: str | None = None) -> str:
+    """The text of a file, in *encoding* or else as detected.
+
+    Detected means UTF-8 (with or without a byte-order mark), or else Windows-1252.
+    """
     try:
         data = Path(name).read_bytes()
     except FileNotFoundError:
@@ -472,23 +487,41 @@ def _read_text(name: str) -> str:
         raise InputError(
             [InputProblem(name, None, None, f"cannot be read: {error.strerror or error}")]
         ) from None
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            problem = f"is not {encoding} text (byte {error.start + 1})"
+            raise InputError([InputProblem(name, None, None, problem)]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            [InputProblem(name, None, None, f"is not UTF-8 text (byte {error.start + 1})")]
-        ) from None
+        utf8 = error
+    # Excel in Norway saves CSV as Windows-1252 unless told otherwise.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        problem = (
+            f"is neither UTF-8 nor Windows-1252 text (byte {utf8.start + 1}); "
+            "give its encoding with --encoding"
+        )
+        raise InputError([InputProblem(name, None, None, problem)]) from None
 
 
-READERS: dict[str, Callable[[str | Path], ApplicationFile]] = {
+READERS: dict[str, Callable[..., ApplicationFile]] = {
     ".csv": read_csv,
     ".json": read_json,
 }
 """The readers by file extension."""
 
 
-def read_application_file(path: str | Path) -> ApplicationFile:
-    """Read every row of *path* (CSV or JSON, by its extension), recording each problem."""
+def read_application_file(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> ApplicationFile:
+    """Read every row of *path* (CSV or JSON, by its extension), recording each problem.
+
+    *encoding* and *delimiter* override what is detected (the delimiter is for CSV).
+    """
     suffix = Path(path).suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
@@ -497,11 +530,13 @@ def read_application_file(path: str | Path) -> ApplicationFile:
         raise InputError(
             [InputProblem(str(path), None, None, f"cannot read {kind}; use one of {known}")]
         )
-    return reader(path)
+    return reader(path, encoding=encoding, delimiter=delimiter)
 
 
-def read_applications(path: str | Path) -> list[Application]:
+def read_applications(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> list[Application]:
     """Read the applications in *path*; raises :class:`InputError` naming every problem."""
-    result = read_application_file(path)
+    result = read_application_file(path, encoding=encoding, delimiter=delimiter)
     result.raise_for_problems()
     return list(result.applications)
