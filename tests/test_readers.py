@@ -460,3 +460,76 @@ class TestPartlyReadRow:
         missing = [f.field for f in report.findings if f.rule == "required-field"]
         assert missing == ["department"]
         assert "required-field" not in report.passed
+
+
+def _workbook(path: Path, rows: list[list[object]], *, sheet: str = "Søkere") -> Path:
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Forside"
+    first.append(["Fakultetets liste over INTPART-søkere"])
+    worksheet = book.create_sheet(sheet)
+    for row in rows:
+        worksheet.append(row)
+    book.move_sheet(sheet, offset=-1)
+    book.save(path)
+    return path
+
+
+class TestXlsx:
+    """Faculty lists saved as Excel workbooks."""
+
+    def test_values(self, tmp_path: Path) -> None:
+        """Norwegian headings, numbers as numbers, booleans and text yes/no, empty rows."""
+        path = _workbook(
+            tmp_path / "liste.xlsx",
+            [
+                [
+                    "Tittel på prosjekt",
+                    "Institusjon",
+                    "Land",
+                    "requested_per_year",
+                    "Forskning",
+                    "Utdanning",
+                    "Rangering",
+                ],
+                ["Havdata", "UiB", "Brasil; Japan", 2000000, True, "ja", 1],
+                [None, None, None, None, None, None, None],
+                ["Arktis", "UiB", "Canada", "1 500 000,50", False, "nei", 2],
+            ],
+        )
+        first, second = callkit.read_applications(path)
+        assert (first.title, first.partner_countries, first.requested_per_year) == (
+            "Havdata",
+            ("BR", "JP"),
+            Decimal(2000000),
+        )
+        assert (first.research, first.education, first.rank) == (True, True, 1)
+        assert second.requested_per_year == Decimal("1500000.50")
+        assert second.source == f"{path}:4"
+
+    def test_named_sheet(self, tmp_path: Path) -> None:
+        """--sheet reads another sheet; an unknown one names those there are."""
+        path = _workbook(tmp_path / "liste.xlsx", [["title", "institution"], ["A", "UiB"]])
+        result = callkit.read_application_file(path, sheet="Søkere")
+        assert [a.title for a in result.applications] == ["A"]
+        with pytest.raises(InputError, match=r"no sheet 'Ark1'; its sheets: 'Søkere', 'Forside'"):
+            callkit.read_application_file(path, sheet="Ark1")
+
+    def test_problems_name_rows(self, tmp_path: Path) -> None:
+        """A bad cell in a workbook names its row as Excel numbers it."""
+        path = _workbook(
+            tmp_path / "liste.xlsx",
+            [["title", "institution", "partner_countries"], ["A", "UiB", "Atlantis"]],
+        )
+        (problem,) = callkit.read_application_file(path).problems
+        assert (problem.row, problem.field) == (2, "partner_countries")
+
+    def test_not_a_workbook(self, tmp_path: Path) -> None:
+        """A file named .xlsx that is not a workbook is an input error."""
+        path = tmp_path / "fake.xlsx"
+        path.write_text("title,institution\nA,UiB\n", encoding="utf-8")
+        with pytest.raises(InputError, match="is not an Excel workbook"):
+            callkit.read_applications(path)

@@ -142,9 +142,12 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "target", metavar="CALL_ID|FILE", help="an installed call, or a definition file"
     )
-    check = command("check", "check applications in CSV or JSON files against a call")
+    check = command("check", "check applications in CSV, JSON or XLSX files against a call")
     check.add_argument("call_id", metavar="CALL_ID")
-    check.add_argument("files", metavar="FILE", nargs="+", help="CSV or JSON files")
+    check.add_argument("files", metavar="FILE", nargs="+", help="CSV, JSON or XLSX files")
+    check.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an Excel workbook (default: the first)"
+    )
     check.add_argument(
         "--encoding",
         type=_encoding,
@@ -509,7 +512,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     fatal: list[InputProblem] = []
     for path in args.files:
         try:
-            result = read_application_file(path, encoding=args.encoding, delimiter=args.delimiter)
+            result = read_application_file(
+                path, encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet
+            )
         except InputError as error:
             fatal.extend(error.problems)
             continue

@@ -22,7 +22,7 @@ from callkit._countries import country_code, nearest_countries, normalise_name
 from callkit._errors import InputError, InputProblem
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
 LIST_SEPARATOR = ";"
 """What separates the items of a list in one CSV cell."""
@@ -359,36 +359,24 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def read_csv(
-    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
-) -> ApplicationFile:
-    """Read a CSV file: a header row, then one application per row.
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
-    The text is UTF-8 (a byte-order mark is allowed) or else Windows-1252, as Excel saves
-    CSV in Norway, unless *encoding* says otherwise. The separator is a comma, or a
-    semicolon or a tab when the header row uses one, unless *delimiter* says otherwise.
-    """
-    name = str(path)
-    text = _read_text(name, encoding)
+
+def _read_rows(name: str, rows: Sequence[Sequence[object]]) -> ApplicationFile:
+    """Applications from rows of cells, the first row the headings (as a spreadsheet has)."""
+    if not rows or all(_blank(cell) for cell in rows[0]):
+        raise InputError([InputProblem(name, 1, None, "the file has no header row")])
     problems: list[InputProblem] = []
     warnings: list[str] = []
-    separator = delimiter or _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
-    try:
-        rows = list(reader)
-    except csv.Error as error:
-        raise InputError(
-            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {error}")]
-        ) from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError([InputProblem(name, 1, None, "the file has no header row")])
-    columns = _columns(name, rows[0], problems, warnings)
+    headings = ["" if cell is None else str(cell) for cell in rows[0]]
+    columns = _columns(name, headings, problems, warnings)
     required = [field for field in _REQUIRED if field in columns]
     applications = []
     for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
+        if all(_blank(cell) for cell in cells):
             continue
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+        if len(cells) > len(columns) and not all(_blank(c) for c in cells[len(columns) :]):
             problems.append(
                 InputProblem(
                     name,
@@ -401,6 +389,28 @@ def read_csv(
         cells_by_field = zip(columns, cells, strict=False)
         applications.append(_build(name, number, cells_by_field, problems, required))
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
+
+
+def read_csv(
+    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+) -> ApplicationFile:
+    """Read a CSV file: a header row, then one application per row.
+
+    The text is UTF-8 (a byte-order mark is allowed) or else Windows-1252, as Excel saves
+    CSV in Norway, unless *encoding* says otherwise. The separator is a comma, or a
+    semicolon or a tab when the header row uses one, unless *delimiter* says otherwise.
+    """
+    name = str(path)
+    text = _read_text(name, encoding)
+    separator = delimiter or _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise InputError(
+            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {error}")]
+        ) from None
+    return _read_rows(name, rows)
 
 
 def read_json(
@@ -508,19 +518,76 @@ def _read_text(name: str, encoding: str | None = None) -> str:
         raise InputError([InputProblem(name, None, None, problem)]) from None
 
 
+def read_xlsx(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> ApplicationFile:
+    """Read an Excel workbook: the first sheet (or *sheet*), a header row, one row each.
+
+    Cells are read as Excel shows them: a formula gives the value Excel last worked out.
+    Numbers and yes/no cells may be numbers and booleans. *encoding* and *delimiter* are
+    for CSV files, and ignored here.
+    """
+    del encoding, delimiter
+    from zipfile import BadZipFile  # noqa: PLC0415
+
+    from openpyxl import load_workbook  # noqa: PLC0415  (loaded only for workbooks)
+
+    name = str(path)
+    _read_text_check(name)
+    try:
+        book = load_workbook(name, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InputError(
+            [InputProblem(name, None, None, f"is not an Excel workbook (.xlsx): {error}")]
+        ) from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            known = ", ".join(repr(n) for n in book.sheetnames)
+            raise InputError(
+                [InputProblem(name, None, None, f"has no sheet {sheet!r}; its sheets: {known}")]
+            )
+        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _read_rows(name, rows)
+
+
+def _read_text_check(name: str) -> None:
+    """Refuse a path that is missing or a folder, as the text readers do."""
+    path = Path(name)
+    if not path.exists():
+        raise InputError([InputProblem(name, None, None, "no such file")])
+    if path.is_dir():
+        raise InputError([InputProblem(name, None, None, "is a folder, not a file")])
+
+
 READERS: dict[str, Callable[..., ApplicationFile]] = {
     ".csv": read_csv,
     ".json": read_json,
+    ".xlsx": read_xlsx,
 }
 """The readers by file extension."""
 
 
 def read_application_file(
-    path: str | Path, *, encoding: str | None = None, delimiter: str | None = None
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
 ) -> ApplicationFile:
-    """Read every row of *path* (CSV or JSON, by its extension), recording each problem.
+    """Read every row of *path* (CSV, JSON or XLSX, by its extension), recording problems.
 
-    *encoding* and *delimiter* override what is detected (the delimiter is for CSV).
+    *encoding* and *delimiter* override what is detected in CSV (and the encoding in
+    JSON); *sheet* names the sheet of a workbook to read instead of the first.
     """
     suffix = Path(path).suffix.lower()
     reader = READERS.get(suffix)
@@ -530,6 +597,8 @@ def read_application_file(
         raise InputError(
             [InputProblem(str(path), None, None, f"cannot read {kind}; use one of {known}")]
         )
+    if reader is read_xlsx:
+        return read_xlsx(path, sheet=sheet)
     return reader(path, encoding=encoding, delimiter=delimiter)
 
 
