@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from callkit._call import Call
     from callkit._cases import CaseResult
     from callkit._errors import InputProblem
+    from callkit._report import Review
     from callkit._timeline import Milestone
 
 EXIT_OK = 0
@@ -74,8 +75,7 @@ def _parser() -> argparse.ArgumentParser:
             "--format",
             choices=formats,
             default="text",
-            help="text for people (the default), JSON for tools"
-            + (", or an iCalendar file" if "ics" in formats else ""),
+            help="the output: " + ", ".join(formats) + " (default: text)",
         )
         return sub
 
@@ -142,7 +142,16 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "target", metavar="CALL_ID|FILE", help="an installed call, or a definition file"
     )
-    check = command("check", "check applications in CSV, JSON or XLSX files against a call")
+    check = command(
+        "check",
+        "check applications in CSV, JSON or XLSX files against a call",
+        ("text", "json", "markdown", "csv", "xlsx"),
+    )
+    check.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE instead of standard output (needed for xlsx)",
+    )
     check.add_argument("call_id", metavar="CALL_ID")
     check.add_argument("files", metavar="FILE", nargs="+", help="CSV, JSON or XLSX files")
     check.add_argument(
@@ -527,17 +536,54 @@ def _cmd_check(args: argparse.Namespace) -> int:
             _error(str(problem))
         return EXIT_USAGE
     review = call.review(applications, problems)
-    if args.format == "json":
-        _emit(review.to_dict())
-    else:
-        from callkit._render import render_review  # noqa: PLC0415
-
-        print(render_review(review, call))  # noqa: T201
+    _write_review(review, call, args)
     if problems:
         for problem in problems:
             _error(str(problem))
         return EXIT_USAGE
     return EXIT_OK if review.ok else EXIT_FINDINGS
+
+
+def _write_review(review: Review, call: Call, args: argparse.Namespace) -> None:
+    """Write the review in the format asked for, to --output or standard output."""
+    from callkit import _writers  # noqa: PLC0415
+
+    if args.format == "xlsx":
+        data = _writers.to_xlsx(review, call)
+        if args.output is None and sys.stdout.isatty():
+            msg = "an xlsx report is a file: give --output FILE, or send it to a file or pipe"
+            raise _UsageError(msg)
+        if args.output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            _save(args.output, data)
+        return
+    if args.format == "json":
+        text = json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "markdown":
+        text = _writers.to_markdown(review, call)
+    elif args.format == "csv":
+        text = _writers.to_csv(review, args.delimiter or ",")
+    else:
+        from callkit._render import render_review  # noqa: PLC0415
+
+        text = render_review(review, call) + "\n"
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        # A CSV report opens in Excel with its letters intact only with a byte-order mark.
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        _save(args.output, text.encode(encoding))
+
+
+def _save(path: str, data: bytes) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise _UsageError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 class _UsageError(CallkitError):
