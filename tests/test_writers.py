@@ -123,3 +123,55 @@ def test_json_unchanged(listing: Path, capsys: pytest.CaptureFixture[str]) -> No
     _check(capsys, str(listing), "--format", "json", "--output", str(target))
     assert json.loads(target.read_text(encoding="utf-8")) == json.loads(out)
     assert callkit.read_application_file(listing).applications
+
+
+class TestTemplate:
+    """Empty faculty lists: the headings a call and an institution ask for."""
+
+    def test_filled_in_and_read_back(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A filled-in Norwegian workbook template reads back into every field."""
+        target = tmp_path / "mal.xlsx"
+        assert (
+            main(["template", "intpart-2022", "--institution", "UiB", "--output", str(target)]) == 0
+        )
+        book = load_workbook(target)
+        assert book.sheetnames == ["Søkere", "Forklaring"]
+        sheet = book["Søkere"]
+        headings = [c.value for c in sheet[1]]
+        assert headings[0] == "Tittel på prosjekt (title)"
+        assert "Land for hovedpartnerinstitusjon (partner_countries)" in headings
+        values = {
+            "title": "Havdata",
+            "institution": "UiB",
+            "faculty": "MN",
+            "theme": "Hav",
+            "qualifying_project": "SFF X",
+            "applicant": "Kari",
+            "department": "GFI",
+            "partner_countries": "Brasil",
+            "partner_institutions": "USP",
+            "rank": 1,
+        }
+        sheet.append([values[h.rsplit("(", 1)[1].rstrip(")")] for h in headings])
+        book.save(target)
+        (app,) = callkit.read_applications(target)
+        assert (app.title, app.department, app.partner_countries, app.rank) == (
+            "Havdata",
+            "GFI",
+            ("BR",),
+            1,
+        )
+        report = callkit.get_call("intpart-2022").check(app)
+        assert "required-field" in report.passed
+        explain = list(book["Forklaring"].iter_rows(values_only=True))
+        assert explain[0][:3] == ("Kolonne", "Felt", "Påkrevd")
+        assert all(row[3] for row in explain[1:] if row[2] == "ja")
+        capsys.readouterr()
+
+    def test_csv_english(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A CSV template in English is one heading row, separated by semicolons."""
+        assert main(["template", "intpart-2022", "--format", "csv", "--lang", "en"]) == 0
+        (row,) = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=";"))
+        assert row[:2] == ["Project title (title)", "Applicant institution (institution)"]

@@ -59,7 +59,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"callkit: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per option)
     parser = _Parser(
         prog="callkit",
         description="Check applications against research funding calls, and explain why.",
@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--format",
             choices=formats,
-            default="text",
-            help="the output: " + ", ".join(formats) + " (default: text)",
+            default=formats[0],
+            help="the output: " + ", ".join(formats) + f" (default: {formats[0]})",
         )
         return sub
 
@@ -122,6 +122,26 @@ def _parser() -> argparse.ArgumentParser:
         "--from", dest="start", type=_date, metavar="DATE", help="default: as published"
     )
     diff.add_argument("--to", dest="end", type=_date, metavar="DATE", help="default: the latest")
+    template = command(
+        "template",
+        "write an empty application list with the headings a call asks for",
+        ("xlsx", "csv"),
+    )
+    template.add_argument("call_id", metavar="CALL_ID")
+    template.add_argument(
+        "--institution", metavar="NAME", help="the columns this institution's policy asks for"
+    )
+    template.add_argument(
+        "--lang",
+        choices=("nb", "en"),
+        default="nb",
+        help="the language of the headings: nb (Norwegian Bokmål, the default) or en",
+    )
+    template.add_argument("--output", metavar="FILE", help="write to FILE")
+    template.add_argument(
+        "--delimiter", type=_separator, metavar="CHAR", help="the CSV separator (default: ;)"
+    )
+    as_of(template)
     commands.add_parser(
         "schema",
         help="print the JSON Schema of call definition files",
@@ -484,6 +504,31 @@ def _cmd_test(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from callkit import _template  # noqa: PLC0415
+
+    call = _get(args.call_id, args.as_of)
+    name = _institution(call, args.institution)
+    policy = next((p for p in call.policies if p.institution == name), None)
+    if args.format == "csv":
+        text = _template.to_csv(call, policy, args.lang, args.delimiter or ";")
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            _save(args.output, text.encode("utf-8-sig"))
+        return EXIT_OK
+    data = _template.to_xlsx(call, policy, args.lang)
+    if args.output is None and sys.stdout.isatty():
+        msg = "a workbook is a file: give --output FILE, or send it to a file or pipe"
+        raise _UsageError(msg)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _save(args.output, data)
+    return EXIT_OK
+
+
 def _cmd_schema(_args: argparse.Namespace) -> int:
     from callkit._schema import definition_schema  # noqa: PLC0415
 
@@ -601,6 +646,7 @@ def _warn(message: str) -> None:
 _COMMANDS = {
     "calls": _cmd_calls,
     "plugins": _cmd_plugins,
+    "template": _cmd_template,
     "test": _cmd_test,
     "show": _cmd_show,
     "explain": _cmd_explain,

@@ -75,8 +75,18 @@ _HEADINGS: dict[str, str] = {
 }
 
 
+_NAMED_FIELD = re.compile(r"\(([a-z_]+)\)\s*$")
+
+
 def field_for_heading(heading: str) -> str | None:
-    """The application field a column heading names, or ``None`` if it names none."""
+    """The application field a column heading names, or ``None`` if it names none.
+
+    A heading may name its field in brackets at the end, as the templates callkit writes
+    do: ``Land for hovedpartnerinstitusjon (partner_countries)``.
+    """
+    named = _NAMED_FIELD.search(heading)
+    if named and named.group(1) in FIELDS:
+        return named.group(1)
     key = normalise_name(heading).replace("\u00f8", "o").replace("\u00e6", "ae")
     snake = re.sub(r"[\s\-]+", "_", key)
     if snake in FIELDS:
