@@ -401,3 +401,54 @@ class TestReadingOptions:
             main(["check", "intpart-2022", str(tmp_path / "x.csv"), option, value])
         assert caught.value.code == 2
         assert "callkit: error:" in capsys.readouterr().err
+
+
+class TestTerminal:
+    """Colour on a terminal, never in a pipe or with NO_COLOR; progress for long lists."""
+
+    def test_colour(self) -> None:
+        """The text report marks failures and errors in colour when asked to."""
+        import callkit  # noqa: PLC0415
+        from callkit._render import render_review  # noqa: PLC0415
+
+        call = callkit.get_call("intpart-2022")
+        review = call.review(callkit.read_applications(FACULTY_LIST))
+        plain = render_review(review, call)
+        coloured = render_review(review, call, colour=True)
+        assert "\x1b[" not in plain
+        assert "\x1b[31mFAIL\x1b[0m" in coloured
+        assert "\x1b[31merror\x1b[0m" in coloured
+        assert (
+            coloured.replace("\x1b[31m", "")
+            .replace("\x1b[32m", "")
+            .replace("\x1b[33m", "")
+            .replace("\x1b[1;31m", "")
+            .replace("\x1b[0m", "")
+            == plain
+        )
+
+    def test_no_colour_in_a_pipe(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Piped output, or NO_COLOR, has no escape codes."""
+        _, out, _ = run(capsys, "check", "intpart-2022", str(FACULTY_LIST))
+        assert "\x1b[" not in out
+        from callkit._cli import _colour  # noqa: PLC0415
+
+        class Tty:
+            def isatty(self) -> bool:
+                return True
+
+        assert _colour(Tty())
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert not _colour(Tty())
+
+    def test_progress(self) -> None:
+        """A review tells its progress after each application."""
+        import callkit  # noqa: PLC0415
+
+        call = callkit.get_call("intpart-2022")
+        apps = callkit.read_applications(FACULTY_LIST)
+        seen: list[tuple[int, int]] = []
+        call.review(apps, progress=lambda done, total: seen.append((done, total)))
+        assert seen == [(n, len(apps)) for n in range(1, len(apps) + 1)]

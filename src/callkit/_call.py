@@ -24,7 +24,7 @@ from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
 from callkit._versions import Amendment
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable, Iterator
 
     from callkit._application import Application
     from callkit._errors import InputProblem
@@ -366,6 +366,8 @@ class Call:
         self,
         applications: Iterable[Application],
         problems: Iterable[InputProblem] = (),
+        *,
+        progress: Callable[[int, int], object] | None = None,
     ) -> Review:
         """Check a batch of applications, and each institution's quota across the batch.
 
@@ -373,30 +375,29 @@ class Call:
         appears as an ``input`` error finding on the application read from that row, in
         place of what the rules would say about the field that could not be read; so every
         row is reported, and each problem once. The others (a problem of the header row, or
-        of the file) are kept in the review's ``problems``.
+        of the file) are kept in the review's ``problems``. *progress*, if given, is told
+        after each application how many of how many have been checked.
         """
         by_source: dict[str, list[InputProblem]] = defaultdict(list)
         for problem in problems:
             by_source[problem.location].append(problem)
         reports = []
         placed: set[str] = set()
-        for application in applications:
+        items = list(applications)
+        for number, application in enumerate(items, start=1):
             unread = by_source.get(application.source or "")
             if not unread:
                 reports.append(self.check(application))
-                continue
-            placed.add(application.source or "")
-            fields = {p.field for p in unread if p.field}
-            report = self.check(application, fields)
-            reports.append(
-                attrs.evolve(
-                    report,
-                    findings=(
-                        *(_input_finding(p) for p in unread),
-                        *(f for f in report.findings if f.field is None or f.field not in fields),
-                    ),
+            else:
+                placed.add(application.source or "")
+                fields = {p.field for p in unread if p.field}
+                report = self.check(application, fields)
+                kept = (f for f in report.findings if f.field is None or f.field not in fields)
+                reports.append(
+                    attrs.evolve(report, findings=(*(_input_finding(p) for p in unread), *kept))
                 )
-            )
+            if progress is not None:
+                progress(number, len(items))
         reports, quotas = self._quotas(reports)
         rest = tuple(p for key, group in by_source.items() if key not in placed for p in group)
         return Review(

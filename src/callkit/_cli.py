@@ -580,7 +580,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for problem in (*fatal, *problems):
             _error(str(problem))
         return EXIT_USAGE
-    review = call.review(applications, problems)
+    progress = _progress if len(applications) >= PROGRESS_FROM and sys.stderr.isatty() else None
+    review = call.review(applications, problems, progress=progress)
+    if progress is not None:
+        sys.stderr.write("\r\x1b[K")
     _write_review(review, call, args)
     if problems:
         for problem in problems:
@@ -613,13 +616,31 @@ def _write_review(review: Review, call: Call, args: argparse.Namespace) -> None:
     else:
         from callkit._render import render_review  # noqa: PLC0415
 
-        text = render_review(review, call) + "\n"
+        colour = args.output is None and _colour(sys.stdout)
+        text = render_review(review, call, colour=colour) + "\n"
     if args.output is None:
         sys.stdout.write(text)
     else:
         # A CSV report opens in Excel with its letters intact only with a byte-order mark.
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
         _save(args.output, text.encode(encoding))
+
+
+PROGRESS_FROM = 5000
+"""From how many applications ``check`` shows its progress (on a terminal)."""
+
+
+def _progress(done: int, total: int) -> None:
+    if done % 1000 == 0 or done == total:
+        sys.stderr.write(f"\rcallkit: checked {done} of {total} applications")
+        sys.stderr.flush()
+
+
+def _colour(stream: Any) -> bool:  # noqa: ANN401
+    """Whether to colour text for *stream*: a terminal, unless ``NO_COLOR`` is set."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
 
 
 def _save(path: str, data: bytes) -> None:

@@ -222,40 +222,60 @@ def _rule_block(rule: AnyRule, call: Call) -> list[str]:
 
 _MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
+_COLOURS = {
+    "error": "31",
+    "FAIL": "31",
+    "warning": "33",
+    "PASS": "32",
+    "NOT OK": "1;31",
+    "OK": "1;32",
+}
 
-def _finding_lines(finding: Finding) -> list[str]:
-    head = f"{_MARK[finding.severity]:<7} {finding.rule}: {finding.message}"
-    lines = [_wrap(head)]
+
+def _paint(line: str, word: str, colour: bool) -> str:  # noqa: FBT001
+    """*line* with its first *word* in its colour, when colour is on.
+
+    The colour is put in after the line is wrapped, so that it never counts as width.
+    """
+    if not colour or word not in line:
+        return line
+    return line.replace(word, f"\x1b[{_COLOURS[word]}m{word}\x1b[0m", 1)
+
+
+def _finding_lines(finding: Finding, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
+    mark = _MARK[finding.severity]
+    head = f"{mark:<7} {finding.rule}: {finding.message}"
+    lines = [_paint(_wrap(head), mark, colour)]
     if finding.source is not None:
         lines.append(_wrap(f"source: {finding.source}", _INDENT + "        "))
     return lines
 
 
-def _application_lines(report: ApplicationReport) -> list[str]:
+def _application_lines(report: ApplicationReport, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
     status = "PASS" if report.ok else "FAIL"
     title = report.application.title or "(no title)"
-    lines = [f"{status}  {report.source}  {title}"]
+    lines = [_paint(f"{status}  {report.source}  {title}", status, colour)]
     who = report.application.institution or "(no institution)"
     if report.application.faculty:
         who += f", {report.application.faculty}"
     lines.append(f"{_INDENT}{who}")
     shown = [f for f in report.findings if f.severity is not Severity.INFO]
     for finding in shown:
-        lines += _finding_lines(finding)
+        lines += _finding_lines(finding, colour)
     unassessed = sorted({f.rule for f in report.findings if f.severity is Severity.INFO})
     if unassessed:
         lines.append(_wrap(f"not assessed (no data): {', '.join(unassessed)}"))
     return lines
 
 
-def _quota_lines(quota: QuotaReport) -> list[str]:
+def _quota_lines(quota: QuotaReport, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
     state = f"EXCEEDED by {quota.over_by}" if quota.exceeded else "within the quota"
     lines = [f"  {quota.institution}: {quota.count} of at most {quota.limit}, {state}"]
     if quota.by_faculty:
         faculties = ", ".join(f"{f or '(no faculty)'} {n}" for f, n in quota.by_faculty.items())
         lines.append(_wrap(f"by faculty: {faculties}", "    "))
     for finding in quota.findings:
-        lines += _finding_lines(finding)
+        lines += _finding_lines(finding, colour)
     return lines
 
 
@@ -271,15 +291,18 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def render_review(review: Review, call: Call) -> str:
-    """A review as text: each application with its findings, the quotas, a summary."""
+def render_review(review: Review, call: Call, *, colour: bool = False) -> str:
+    """A review as text: each application with its findings, the quotas, a summary.
+
+    With *colour*, passes, failures, errors and warnings are marked in terminal colours.
+    """
     lines = [f"{call.id}: {call.title.en}", _version_line(call), _deadline_line(call), ""]
     for report in review.applications:
-        lines += [*_application_lines(report), ""]
+        lines += [*_application_lines(report, colour), ""]
     if review.quotas:
         lines.append("Quotas")
         for quota in review.quotas:
-            lines += _quota_lines(quota)
+            lines += _quota_lines(quota, colour)
         lines.append("")
     if review.problems:
         lines.append("Input problems")
@@ -291,7 +314,8 @@ def render_review(review: Review, call: Call) -> str:
         f"{_count(s['errors'], 'error')}, {_count(s['warnings'], 'warning')}; "
         f"{_count(s['quotas_exceeded'], 'quota')} exceeded"
     )
-    lines.append("Result: " + ("OK" if review.ok else "NOT OK"))
+    result = "OK" if review.ok else "NOT OK"
+    lines.append(_paint(f"Result: {result}", result, colour))
     return "\n".join(lines)
 
 
