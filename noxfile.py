@@ -6,7 +6,7 @@ interpreter.
 Sessions: ``tests`` (pytest against the installed package), ``lint`` (ruff), ``typing``
 (mypy --strict), ``docs`` (Sphinx, warnings are errors), ``demo`` (the main job: the
 shipped example applications checked against intpart-2022), and ``bench`` (the cost of
-plugin discovery; not run by default).
+plugin discovery, checking, reading and start-up; not run by default).
 """
 
 from __future__ import annotations
@@ -67,11 +67,28 @@ def demo(session: nox.Session) -> None:
     session.run("callkit", "check", "intpart-2022", *EXAMPLES, success_codes=[0, 1])
 
 
+BENCH_ONLY = ["pydantic>=2", "fastjsonschema"]
+"""What the benchmarks compare callkit with; never dependencies of callkit."""
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time plugin discovery against a bare entry point scan (benchmarks/bench_discovery.py).
+    """Time plugin discovery, checking, reading and start-up (the scripts in benchmarks/).
 
-    Arguments after ``--`` go to the script, such as ``--sizes 10,100 --repeats 3``.
+    ``bench_discovery.py`` times plugin discovery against a bare entry point scan, and
+    ``bench_check.py`` checking and reading applications against pydantic, fastjsonschema
+    and plain Python, start-up and memory. Without arguments both run. Arguments after
+    ``--`` go to one script, named first: ``-- check --apps 10000`` or
+    ``-- discovery --sizes 10,100``; arguments without a name go to bench_discovery.py,
+    as they always have (``-- --sizes 10,100 --repeats 3``).
     """
-    session.install(".")
-    session.run("python", "benchmarks/bench_discovery.py", *session.posargs)
+    session.install(".", *BENCH_ONLY)
+    scripts = {"discovery": "benchmarks/bench_discovery.py", "check": "benchmarks/bench_check.py"}
+    args = session.posargs
+    if args and args[0] in scripts:
+        session.run("python", scripts[args[0]], *args[1:])
+    elif args:
+        session.run("python", scripts["discovery"], *args)
+    else:
+        for script in scripts.values():
+            session.run("python", script)
