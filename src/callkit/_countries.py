@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,8 +55,13 @@ def check_codes(instance: object, attribute: object, value: tuple[str, ...]) -> 
         check_code(instance, attribute, code)
 
 
+@lru_cache(maxsize=8192)
 def normalise_name(text: str) -> str:
-    """Fold case, accents and spacing so that "Sør- Afrika" matches "Sør-Afrika"."""
+    """Fold case, accents and spacing so that "Sør- Afrika" matches "Sør-Afrika".
+
+    The same few names (institutions, schemes, cost categories) come back in every row of
+    a list, so the folded forms are remembered.
+    """
     text = _SPACED_HYPHEN.sub("-", text.strip())
     text = _SPACES.sub(" ", text)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
