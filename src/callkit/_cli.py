@@ -517,15 +517,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         else:
             _save(args.output, text.encode("utf-8-sig"))
         return EXIT_OK
-    data = _template.to_xlsx(call, policy, args.lang)
-    if args.output is None and sys.stdout.isatty():
-        msg = "a workbook is a file: give --output FILE, or send it to a file or pipe"
-        raise _UsageError(msg)
-    if args.output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        _save(args.output, data)
+    _write_workbook(_template.to_xlsx(call, policy, args.lang), args.output)
     return EXIT_OK
 
 
@@ -597,15 +589,7 @@ def _write_review(review: Review, call: Call, args: argparse.Namespace) -> None:
     from callkit import _writers  # noqa: PLC0415
 
     if args.format == "xlsx":
-        data = _writers.to_xlsx(review, call)
-        if args.output is None and sys.stdout.isatty():
-            msg = "an xlsx report is a file: give --output FILE, or send it to a file or pipe"
-            raise _UsageError(msg)
-        if args.output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            _save(args.output, data)
+        _write_workbook(_writers.to_xlsx(review, call), args.output)
         return
     if args.format == "json":
         text = json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -641,6 +625,18 @@ def _colour(stream: Any) -> bool:  # noqa: ANN401
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _write_workbook(data: bytes, output: str | None) -> None:
+    """Write a workbook to *output*, or to standard output unless that is a terminal."""
+    if output is None and sys.stdout.isatty():
+        msg = "a workbook is a file: give --output FILE, or send it to a file or pipe"
+        raise _UsageError(msg)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _save(output, data)
 
 
 def _save(path: str, data: bytes) -> None:
