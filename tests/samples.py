@@ -92,3 +92,17 @@ def write_distribution(
     if record:
         listed = [*files, f"{info.name}/METADATA", f"{info.name}/entry_points.txt"]
         (info / "RECORD").write_text("".join(f"{f},,\n" for f in listed), encoding="utf-8")
+
+
+INTPART_RULE_IDS = (
+    "applicant-institution",
+    "qualifying-funding",
+    "partner-country",
+    "budget-per-year",
+    "budget-total",
+    "duration",
+    "own-share",
+    "research-and-education",
+    "ineligible-cost",
+)
+"""The ids of intpart-2022's call-wide rules, in order, as the issue names them."""

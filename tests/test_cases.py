@@ -11,24 +11,12 @@ import pytest
 
 import callkit
 from callkit._cli import main
-from samples import DEMO_DEFINITION, write_distribution
+from samples import DEMO_DEFINITION, INTPART_RULE_IDS, write_distribution
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-RULE_IDS = {
-    "applicant-institution",
-    "qualifying-funding",
-    "partner-country",
-    "budget-per-year",
-    "budget-total",
-    "duration",
-    "own-share",
-    "research-and-education",
-    "ineligible-cost",
-    "required-field",
-    "quota",
-}
+RULE_IDS = {*INTPART_RULE_IDS, "required-field", "quota"}
 
 
 class TestIntpartCases:
