@@ -5,8 +5,9 @@ interpreter.
 
 Sessions: ``tests`` (pytest against the installed package), ``lint`` (ruff), ``typing``
 (mypy --strict), ``docs`` (Sphinx, warnings are errors), ``demo`` (the main job: the
-shipped example applications checked against intpart-2022), and ``bench`` (the cost of
-plugin discovery, checking, reading and start-up; not run by default).
+shipped example applications checked against intpart-2022), ``i18n`` (the message
+catalogues brought up to date with the code; not run by default), and ``bench`` (the cost
+of plugin discovery, checking, reading and start-up; not run by default).
 """
 
 from __future__ import annotations
@@ -65,6 +66,49 @@ def demo(session: nox.Session) -> None:
     """
     session.install(".")
     session.run("callkit", "check", "intpart-2022", *EXAMPLES, success_codes=[0, 1])
+
+
+LOCALE = "src/callkit/locale"
+KEYWORDS = ["msg", "msgs:1,2", "tr", "N_"]
+"""The functions whose first arguments are messages: see ``callkit._i18n``."""
+
+
+@nox.session(default=False)
+def i18n(session: nox.Session) -> None:
+    """Bring the message catalogues up to date with the code.
+
+    Extracts every message into ``callkit.pot``, merges it into each language's ``.po``
+    (new messages arrive untranslated, for a translator to fill in), and compiles the
+    ``.mo`` files callkit reads. The tests fail while a message lacks a translation.
+    """
+    session.install("babel>=2.14")
+    pot = f"{LOCALE}/callkit.pot"
+    keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
+    session.run(
+        "pybabel",
+        "extract",
+        "--no-default-keywords",
+        *keywords,
+        "--sort-output",
+        "--no-location",
+        "--omit-header",
+        "--output-file",
+        pot,
+        "src/callkit",
+    )
+    session.run(
+        "pybabel",
+        "update",
+        "--input-file",
+        pot,
+        "--output-dir",
+        LOCALE,
+        "--domain",
+        "callkit",
+        "--ignore-obsolete",
+        "--no-fuzzy-matching",
+    )
+    session.run("pybabel", "compile", "--directory", LOCALE, "--domain", "callkit", "--statistics")
 
 
 BENCH_ONLY = ["pydantic>=2", "fastjsonschema"]

@@ -21,6 +21,14 @@ def _fresh_discovery() -> Iterator[None]:
     callkit.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs in an English locale, whatever the machine's, unless it sets one."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture(scope="session")
 def intpart() -> callkit.Call:
     """The intpart-2022 call, found through its entry point: the latest version."""

@@ -95,9 +95,9 @@ class TestXlsx:
         assert book["Applications"].cell(row=3, column=2).data_type == "s"
         findings = list(book["Findings"].iter_rows(values_only=True))
         header = findings[0]
-        by_rule = {row[header.index("rule")] for row in findings[1:]}
+        by_rule = {row[header.index("Rule")] for row in findings[1:]}
         assert {"research-and-education", "input"} <= by_rule
-        urls = {row[header.index("source_url")] for row in findings[1:] if row[2] != "input"}
+        urls = {row[header.index("Source address")] for row in findings[1:] if row[2] != "input"}
         assert urls == {"https://www.uib.no/internasjonalt/146026/intpart"}
         quotas = list(book["Quotas"].iter_rows(values_only=True))
         assert quotas[1][:3] == ("UiB", 2, 20)
@@ -134,7 +134,19 @@ class TestTemplate:
         """A filled-in Norwegian workbook template reads back into every field."""
         target = tmp_path / "mal.xlsx"
         assert (
-            main(["template", "intpart-2022", "--institution", "UiB", "--output", str(target)]) == 0
+            main(
+                [
+                    "template",
+                    "intpart-2022",
+                    "--institution",
+                    "UiB",
+                    "--lang",
+                    "nb",
+                    "--output",
+                    str(target),
+                ]
+            )
+            == 0
         )
         book = load_workbook(target)
         assert book.sheetnames == ["Søkere", "Forklaring"]

@@ -15,6 +15,7 @@ import pendulum
 from callkit._countries import normalise_name
 from callkit._errors import NoDeadlineError
 from callkit._finding import Finding, Severity
+from callkit._i18n import N_, Joined, Message, Word, msg
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
 from callkit._report import ApplicationReport, QuotaReport, Review
@@ -346,9 +347,13 @@ class Call:
                 finding = Finding(
                     rule=INSTITUTION_NAME_RULE,
                     severity=Severity.WARNING,
-                    message=f"{institution!r} looks like {policy.name.en} but is none of its "
-                    f"names, so its policy (quota and rules) was not applied; its names are "
-                    f"{', '.join(policy.all_names)}",
+                    message=msg(
+                        "{institution!r} looks like {name} but is none of its names, so its "
+                        "policy (quota and rules) was not applied; its names are {names}",
+                        institution=institution,
+                        name=policy.name,
+                        names=", ".join(policy.all_names),
+                    ),
                     source=self.cite(policy.provenance),
                     field="institution",
                     value=institution,
@@ -490,8 +495,11 @@ class Call:
                     Finding(
                         rule=QUOTA_RULE,
                         severity=Severity.WARNING,
-                        message=f"{policy.institution} is over its quota, so its faculties must "
-                        "rank their applications; this application has no rank",
+                        message=msg(
+                            "{institution} is over its quota, so its faculties must rank "
+                            "their applications; this application has no rank",
+                            institution=policy.institution,
+                        ),
                         source=citation,
                         field="rank",
                     ),
@@ -499,15 +507,29 @@ class Call:
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue
-            where = f"faculty {spelling[faculty]}" if faculty else "applications without a faculty"
+            message = (
+                msg(
+                    "rank {rank} is given to {n} applications of faculty {faculty}; ranks must "
+                    "be unique within a faculty",
+                    rank=rank,
+                    n=len(holders),
+                    faculty=spelling[faculty],
+                )
+                if faculty
+                else msg(
+                    "rank {rank} is given to {n} applications without a faculty; ranks must "
+                    "be unique within a faculty",
+                    rank=rank,
+                    n=len(holders),
+                )
+            )
             for position in holders:
                 yield (
                     position,
                     Finding(
                         rule=QUOTA_RULE,
                         severity=Severity.ERROR,
-                        message=f"rank {rank} is given to {len(holders)} applications of {where}; "
-                        "ranks must be unique within a faculty",
+                        message=message,
                         source=citation,
                         field="rank",
                         value=str(rank),
@@ -522,18 +544,33 @@ def _over_quota_message(
     by_faculty: Counter[str | None],
     *,
     ranking: bool,
-) -> str:
-    faculties = ", ".join(
-        f"{faculty or '(no faculty)'} {n}"
-        for faculty, n in sorted(by_faculty.items(), key=lambda kv: kv[0] or "")
+) -> Message:
+    faculties = Joined(
+        [
+            Joined([faculty or Word(N_("(no faculty)")), str(n)], " ")
+            for faculty, n in sorted(by_faculty.items(), key=lambda kv: kv[0] or "")
+        ]
     )
-    message = (
-        f"{policy.name.en} ({policy.institution}) has {count} applications and may send at "
-        f"most {limit}: {count - limit} over the quota."
-    )
+    args = {
+        "name": policy.name,
+        "institution": policy.institution,
+        "count": count,
+        "limit": limit,
+        "over": count - limit,
+        "faculties": faculties,
+    }
     if ranking:
-        message += " The faculties must rank their applications in order of priority."
-    return f"{message} By faculty: {faculties}."
+        return msg(
+            "{name} ({institution}) has {count} applications and may send at most {limit}: "
+            "{over} over the quota. The faculties must rank their applications in order of "
+            "priority. By faculty: {faculties}.",
+            **args,
+        )
+    return msg(
+        "{name} ({institution}) has {count} applications and may send at most {limit}: "
+        "{over} over the quota. By faculty: {faculties}.",
+        **args,
+    )
 
 
 def _faculty_counts(faculties: Iterable[str | None]) -> Counter[str | None]:
@@ -561,7 +598,9 @@ def _input_finding(problem: InputProblem) -> Finding:
     return Finding(
         rule=INPUT_RULE,
         severity=Severity.ERROR,
-        message=f"{problem.field}: {problem.message}" if problem.field else problem.message,
+        message=msg("{field}: {problem}", field=problem.field, problem=problem.message)
+        if problem.field
+        else msg("{problem}", problem=problem.message),
         source=None,
         field=problem.field,
     )

@@ -15,11 +15,12 @@ import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from callkit._errors import CallkitError, InputError
+from callkit._i18n import Either, default_language, msg, text, tr
 from callkit._version import __version__
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     import pendulum
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from callkit._call import Call
     from callkit._cases import CaseResult
     from callkit._errors import InputProblem
+    from callkit._i18n import Language
     from callkit._report import Review
     from callkit._timeline import Milestone
 
@@ -76,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per opt
             choices=formats,
             default=formats[0],
             help="the output: " + ", ".join(formats) + f" (default: {formats[0]})",
+        )
+        sub.add_argument(
+            "--lang",
+            choices=("nb", "en"),
+            help="the language of messages, titles and headings: nb (Norwegian Bokmål) or en "
+            "(default: from the locale, such as LANG=nb_NO.UTF-8)",
         )
         return sub
 
@@ -130,12 +138,6 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per opt
     template.add_argument("call_id", metavar="CALL_ID")
     template.add_argument(
         "--institution", metavar="NAME", help="the columns this institution's policy asks for"
-    )
-    template.add_argument(
-        "--lang",
-        choices=("nb", "en"),
-        default="nb",
-        help="the language of the headings: nb (Norwegian Bokmål, the default) or en",
     )
     template.add_argument("--output", metavar="FILE", help="write to FILE")
     template.add_argument(
@@ -262,7 +264,7 @@ def _zone(zone: str | None) -> str | None:
         try:
             zone_info(zone)
         except ValueError as error:
-            raise _UsageError(str(error)) from None
+            raise _UsageError(msg("{error}", error=str(error))) from None
     return zone
 
 
@@ -282,7 +284,7 @@ def _cmd_calls(args: argparse.Namespace) -> int:
         except CallkitError as error:
             if registry.strict:
                 raise
-            _warn(f"{call_id} is left out: {error}")
+            _warn(_left_out(call_id, error, args.lang))
     if args.format == "json":
         _emit(
             [
@@ -298,9 +300,9 @@ def _cmd_calls(args: argparse.Namespace) -> int:
             ]
         )
     elif summaries:
-        print(render(summaries))  # noqa: T201
+        print(render(summaries, args.lang))  # noqa: T201
     else:
-        print("No call is installed.")  # noqa: T201
+        print(tr("No call is installed.", args.lang))  # noqa: T201
     return EXIT_OK
 
 
@@ -319,7 +321,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     else:
         from callkit._render import render_call  # noqa: PLC0415
 
-        print(render_call(call))  # noqa: T201
+        print(render_call(call, args.lang))  # noqa: T201
     return EXIT_OK
 
 
@@ -331,8 +333,15 @@ def _institution(call: Call, name: str | None, *, strict: bool = True) -> str | 
     if policy is None:
         if not strict:
             return None
-        known = ", ".join(p.institution for p in call.policies) or "none"
-        raise _UsageError(f"{call.id} has no policy for {name!r} (institutions: {known})")
+        known = ", ".join(p.institution for p in call.policies) or "-"
+        raise _UsageError(
+            msg(
+                "{call} has no policy for {name!r} (institutions: {known})",
+                call=call.id,
+                name=name,
+                known=known,
+            )
+        )
     return policy.institution
 
 
@@ -351,7 +360,7 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit([milestone_to_dict(m, call, tz) for m in timeline])
     else:
-        print(render_timeline(call, timeline, tz))  # noqa: T201
+        print(render_timeline(call, timeline, tz, args.lang))  # noqa: T201
     return EXIT_OK
 
 
@@ -371,7 +380,7 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
         except CallkitError as error:
             if registry.strict:
                 raise
-            _warn(f"{call_id} is left out: {error}")
+            _warn(_left_out(call_id, error, args.lang))
             continue
         timeline = call.timeline.for_institution(_institution(call, args.institution, strict=False))
         entries.extend((call, m) for m in timeline.between(start, end))
@@ -381,7 +390,7 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit([milestone_to_dict(m, call, tz) for call, m in entries])
     else:
-        print(render_upcoming(entries, tz, start, args.days))  # noqa: T201
+        print(render_upcoming(entries, tz, start, args.days, args.lang))  # noqa: T201
     return EXIT_OK
 
 
@@ -398,14 +407,20 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
         ids = [r.id for r in (*call.rules, *(r for p in call.policies for r in p.rules))]
         near = difflib.get_close_matches(args.rule, ids, n=3, cutoff=0.5)
-        hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+        args_ = {"call": call.id, "rule": args.rule, "rules": ", ".join(ids)}
         raise _UsageError(
-            f"{call.id} has no rule {args.rule!r}{hint} (rules: {', '.join(ids)})"
+            msg(
+                "{call} has no rule {rule!r}; did you mean {near}? (rules: {rules})",
+                near=Either([repr(n) for n in near]),
+                **args_,
+            )
+            if near
+            else msg("{call} has no rule {rule!r} (rules: {rules})", **args_)
         ) from None
     if args.format == "json":
         _emit(explain_to_dict(call, args.rule, definition))
     else:
-        print(render_explain(call, args.rule, definition))  # noqa: T201
+        print(render_explain(call, args.rule, definition, args.lang))  # noqa: T201
     return EXIT_OK
 
 
@@ -417,13 +432,13 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     start = args.start or definition.published
     end = args.end or max(definition.latest.effective, start)
     if end < start:
-        raise _UsageError(f"--to {end} is before --from {start}")
+        raise _UsageError(msg("--to {end} is before --from {start}", end=end, start=start))
     definition.as_of(start)  # refuses a date before the call was published
     amendments = definition.between(start, end)
     if args.format == "json":
         _emit(diff_to_dict(definition, start, end, amendments))
     else:
-        print(render_diff(definition, start, end, amendments))  # noqa: T201
+        print(render_diff(definition, start, end, amendments, args.lang))  # noqa: T201
     return EXIT_OK
 
 
@@ -449,11 +464,11 @@ def _cmd_plugins(args: argparse.Namespace) -> int:
             ]
         )
     elif not statuses:
-        print("No call plugin is installed.")  # noqa: T201
+        print(tr("No call plugin is installed.", args.lang))  # noqa: T201
     else:
         from callkit._render import render_plugins  # noqa: PLC0415
 
-        print(render_plugins(statuses))  # noqa: T201
+        print(render_plugins(statuses, args.lang))  # noqa: T201
     failed = [s for s in statuses if not s.ok]
     return EXIT_USAGE if failed and registry.strict else EXIT_OK
 
@@ -471,7 +486,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
         except CallkitError as error:
             if args.call_ids or registry.strict:
                 raise
-            _warn(f"{call_id} is left out: {error}")
+            _warn(_left_out(call_id, error, args.lang))
             continue
         if definition is not None:
             results.extend(run_case(definition, case) for case in cases)
@@ -497,9 +512,11 @@ def _cmd_test(args: argparse.Namespace) -> int:
     else:
         for r in results:
             if not r.passed:
-                print(f"FAIL  {r.case.call}: {r.case.name}  ({r.case.origin})")  # noqa: T201
+                fail = tr("FAIL", args.lang)
+                print(f"{fail}  {r.case.call}: {r.case.name}  ({r.case.origin})")  # noqa: T201
                 for problem in r.problems:
                     print(f"      {problem}")  # noqa: T201
+        # The summary line is the same in every language: scripts read it.
         print(f"{passed} passed, {failed} failed")  # noqa: T201
     return EXIT_FINDINGS if failed else EXIT_OK
 
@@ -545,7 +562,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     else:
         from callkit._render import render_lint  # noqa: PLC0415
 
-        print(render_lint(target, findings))  # noqa: T201
+        print(render_lint(target, findings, args.lang))  # noqa: T201
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
@@ -567,19 +584,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
         applications.extend(result.applications)
         problems.extend(result.problems)
         for warning in result.warnings:
-            _warn(warning)
+            _warn(text(warning, args.lang))
     if fatal:
         for problem in (*fatal, *problems):
-            _error(str(problem))
+            _error(problem.describe(args.lang))
         return EXIT_USAGE
-    progress = _progress if len(applications) >= PROGRESS_FROM and sys.stderr.isatty() else None
+    wanted = len(applications) >= PROGRESS_FROM and sys.stderr.isatty()
+    progress = _progress(args.lang) if wanted else None
     review = call.review(applications, problems, progress=progress)
     if progress is not None:
         sys.stderr.write("\r\x1b[K")
     _write_review(review, call, args)
     if problems:
         for problem in problems:
-            _error(str(problem))
+            _error(problem.describe(args.lang))
         return EXIT_USAGE
     return EXIT_OK if review.ok else EXIT_FINDINGS
 
@@ -589,35 +607,40 @@ def _write_review(review: Review, call: Call, args: argparse.Namespace) -> None:
     from callkit import _writers  # noqa: PLC0415
 
     if args.format == "xlsx":
-        _write_workbook(_writers.to_xlsx(review, call), args.output)
+        _write_workbook(_writers.to_xlsx(review, call, args.lang), args.output)
         return
     if args.format == "json":
-        text = json.dumps(review.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        report = json.dumps(review.to_dict(lang=args.lang), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "markdown":
-        text = _writers.to_markdown(review, call)
+        report = _writers.to_markdown(review, call, args.lang)
     elif args.format == "csv":
-        text = _writers.to_csv(review, args.delimiter or ",")
+        report = _writers.to_csv(review, args.delimiter or ",", args.lang)
     else:
         from callkit._render import render_review  # noqa: PLC0415
 
         colour = args.output is None and _colour(sys.stdout)
-        text = render_review(review, call, colour=colour) + "\n"
+        report = render_review(review, call, colour=colour, lang=args.lang) + "\n"
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(report)
     else:
         # A CSV report opens in Excel with its letters intact only with a byte-order mark.
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        _save(args.output, text.encode(encoding))
+        _save(args.output, report.encode(encoding))
 
 
 PROGRESS_FROM = 5000
 """From how many applications ``check`` shows its progress (on a terminal)."""
 
 
-def _progress(done: int, total: int) -> None:
-    if done % 1000 == 0 or done == total:
-        sys.stderr.write(f"\rcallkit: checked {done} of {total} applications")
-        sys.stderr.flush()
+def _progress(lang: Language) -> Callable[[int, int], None]:
+    line = tr("checked {done} of {total} applications", lang)
+
+    def progress(done: int, total: int) -> None:
+        if done % 1000 == 0 or done == total:
+            sys.stderr.write("\rcallkit: " + line.format(done=done, total=total))
+            sys.stderr.flush()
+
+    return progress
 
 
 def _colour(stream: Any) -> bool:  # noqa: ANN401
@@ -630,8 +653,9 @@ def _colour(stream: Any) -> bool:  # noqa: ANN401
 def _write_workbook(data: bytes, output: str | None) -> None:
     """Write a workbook to *output*, or to standard output unless that is a terminal."""
     if output is None and sys.stdout.isatty():
-        msg = "a workbook is a file: give --output FILE, or send it to a file or pipe"
-        raise _UsageError(msg)
+        raise _UsageError(
+            msg("a workbook is a file: give --output FILE, or send it to a file or pipe")
+        )
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -645,19 +669,37 @@ def _save(path: str, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as error:
-        raise _UsageError(f"cannot write {path}: {error.strerror or error}") from None
+        raise _UsageError(
+            msg("cannot write {path}: {error}", path=path, error=error.strerror or str(error))
+        ) from None
 
 
 class _UsageError(CallkitError):
     """The command was given something it cannot use."""
 
 
+_LANG: list[Language] = ["en"]
+"""The language of this run's messages on standard error."""
+
+
 def _error(message: str) -> None:
-    sys.stderr.write(f"callkit: error: {message}\n")
+    sys.stderr.write(f"callkit: {tr('error', _LANG[0])}: {message}\n")
 
 
 def _warn(message: str) -> None:
-    sys.stderr.write(f"callkit: warning: {message}\n")
+    sys.stderr.write(f"callkit: {tr('warning', _LANG[0])}: {message}\n")
+
+
+def _left_out(call_id: str, error: CallkitError, lang: Language) -> str:
+    return tr("{call} is left out: {error}", lang).format(call=call_id, error=_say(error, lang))
+
+
+def _say(error: CallkitError, lang: Language) -> str:
+    """An error's message in *lang*, where it was written as a message of the catalogue."""
+    if isinstance(error, InputError):
+        return "\n".join(p.describe(lang) for p in error.problems)
+    first = error.args[0] if len(error.args) == 1 else None
+    return text(first, lang) if isinstance(first, str) else str(error)
 
 
 _COMMANDS = {
@@ -683,10 +725,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
+    args.lang = getattr(args, "lang", None) or default_language()
+    _LANG[0] = args.lang
     try:
         return _COMMANDS[args.command](args)
     except CallkitError as error:
-        for line in str(error).splitlines() or [type(error).__name__]:
+        for line in _say(error, args.lang).splitlines() or [type(error).__name__]:
             _error(line.strip())
         return EXIT_USAGE
     except BrokenPipeError:
@@ -696,5 +740,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001  (the last resort: one line, never a traceback)
-        _error(f"internal error, please report it: {type(error).__name__}: {error}")
+        _error(
+            tr("internal error, please report it: {error}", args.lang).format(
+                error=f"{type(error).__name__}: {error}"
+            )
+        )
         return EXIT_INTERNAL

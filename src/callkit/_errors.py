@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from callkit._text import Language
+
 
 class CallkitError(Exception):
     """The base class of every error callkit raises."""
@@ -83,10 +85,16 @@ class InputProblem(NamedTuple):
 
     def __str__(self) -> str:
         """Render as ``file:row: field: message``."""
-        where = self.location
+        return self.describe("en")
+
+    def describe(self, lang: Language = "en") -> str:
+        """``file:row: field: message``, the message in *lang*."""
+        from callkit._i18n import text  # noqa: PLC0415  (errors load before any model)
+
+        message = text(self.message, lang)
         if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+            return f"{self.location}: {self.field}: {message}"
+        return f"{self.location}: {message}"
 
 
 class InputError(CallkitError, ValueError):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from callkit._finding import Finding, Severity
+from callkit._i18n import N_, msgs, text, tr
 from callkit._versions import Change
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from callkit._registry import PluginStatus
     from callkit._report import ApplicationReport, QuotaReport, Review
     from callkit._rules import AnyRule
+    from callkit._text import Language
     from callkit._timeline import Milestone
     from callkit._versions import Amendment, CallDefinition
 
@@ -39,29 +41,34 @@ def _wrap(text: str, indent: str = _INDENT) -> str:
     )
 
 
-def format_instant(at: pendulum.DateTime | pendulum.Date, zone: str | None = None) -> str:
-    """A milestone's time as people read it: ``Wed 16 Mar 2022 13:00 Europe/Oslo``."""
+def format_instant(
+    at: pendulum.DateTime | pendulum.Date, zone: str | None = None, lang: Language = "en"
+) -> str:
+    """A milestone's time as people read it: ``Wed 16 Mar 2022 13:00 Europe/Oslo``.
+
+    In Norwegian the names of days and months are Norwegian: ``ons. 16 mar. 2022``.
+    """
     if isinstance(at, pendulum.DateTime):
-        return f"{at.format('ddd D MMM YYYY HH:mm')} {zone or at.timezone_name}"
-    return at.format("ddd D MMM YYYY")
+        return f"{at.format('ddd D MMM YYYY HH:mm', locale=lang)} {zone or at.timezone_name}"
+    return at.format("ddd D MMM YYYY", locale=lang)
 
 
-def _with_utc(at: pendulum.DateTime) -> str:
-    return f"{format_instant(at)} ({at.in_tz('UTC').format('HH:mm')} UTC)"
+def _with_utc(at: pendulum.DateTime, lang: Language) -> str:
+    return f"{format_instant(at, lang=lang)} ({at.in_tz('UTC').format('HH:mm')} UTC)"
 
 
-def _deadline_line(call: Call) -> str:
+def _deadline_line(call: Call, lang: Language) -> str:
     deadlines = call.timeline.deadlines
     if not deadlines:
-        return "Permanently open: no deadline"
+        return tr("Permanently open: no deadline", lang)
     if len(deadlines) == 1:
-        return f"Application deadline: {_with_utc(call.deadline)}"
+        return tr("Application deadline: {when}", lang).format(when=_with_utc(call.deadline, lang))
     parts = []
     for m in deadlines:
         at = m.at
         assert isinstance(at, pendulum.DateTime)  # noqa: S101  (deadlines have a time)
-        parts.append(f"{m.stage or m.title.en}: {_with_utc(at)}")
-    return "Deadlines: " + "; ".join(parts)
+        parts.append(f"{m.stage or m.title.get(lang)}: {_with_utc(at, lang)}")
+    return tr("Deadlines: {deadlines}", lang).format(deadlines="; ".join(parts))
 
 
 # -- timeline ------------------------------------------------------------------------------
@@ -110,42 +117,93 @@ def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def _when(m: Milestone, tz: str | None) -> str:
-    return format_instant(m.in_tz(tz) if tz else m.at, tz or m.zone)
+def _when(m: Milestone, tz: str | None, lang: Language) -> str:
+    return format_instant(m.in_tz(tz) if tz else m.at, tz or m.zone, lang)
 
 
-def _utc(m: Milestone) -> str:
+def _utc(m: Milestone, lang: Language) -> str:
     utc = m.utc
-    return utc.format("YYYY-MM-DD HH:mm") if utc else "whole day"
+    return utc.format("YYYY-MM-DD HH:mm") if utc else tr("whole day", lang)
 
 
-def render_timeline(call: Call, milestones: Iterable[Milestone], tz: str | None = None) -> str:
+def _when_heading(tz: str | None, lang: Language) -> str:
+    return tr("When ({zone})", lang).format(zone=tz) if tz else tr("When (local)", lang)
+
+
+_KINDS = {
+    "opens": N_("opens"),
+    "info_session": N_("info session"),
+    "internal_deadline": N_("internal deadline"),
+    "deadline": N_("deadline"),
+    "submission": N_("submission"),
+    "earliest_start": N_("earliest start"),
+    "latest_start": N_("latest start"),
+    "latest_end": N_("latest end"),
+    "event": N_("event"),
+}
+
+
+def kind_name(kind: str, lang: Language) -> str:
+    """A milestone kind as people read it in *lang*."""
+    return tr(_KINDS[kind], lang) if kind in _KINDS else kind
+
+
+def render_timeline(
+    call: Call, milestones: Iterable[Milestone], tz: str | None = None, lang: Language = "en"
+) -> str:
     """The timeline as a table: time (local, or in *tz*), UTC, kind, title, institution."""
-    header = ("When" + (f" ({tz})" if tz else " (local)"), "UTC", "Kind", "What", "Who")
+    header = (
+        _when_heading(tz, lang),
+        "UTC",
+        tr("Kind", lang),
+        tr("What", lang),
+        tr("Who", lang),
+    )
     rows = [header] + [
-        (_when(m, tz), _utc(m), str(m.kind), m.title.en, m.institution or "funder")
+        (
+            _when(m, tz, lang),
+            _utc(m, lang),
+            kind_name(str(m.kind), lang),
+            m.title.get(lang),
+            m.institution or tr("funder", lang),
+        )
         for m in milestones
     ]
-    return "\n".join([f"{call.id}: {call.title.en}", "", *_table(rows)])
+    return "\n".join([f"{call.id}: {call.title.get(lang)}", "", *_table(rows)])
 
 
 def render_upcoming(
-    entries: Iterable[tuple[Call, Milestone]], tz: str | None, start: pendulum.DateTime, days: int
+    entries: Iterable[tuple[Call, Milestone]],
+    tz: str | None,
+    start: pendulum.DateTime,
+    days: int,
+    lang: Language = "en",
 ) -> str:
     """Milestones across calls in time order, for a research office's look-ahead."""
     items = list(entries)
-    when = start.in_tz("UTC").format("ddd D MMM YYYY HH:mm")
-    title = f"Milestones from {when} UTC, {_count(days, 'day')} ahead"
+    when = start.in_tz("UTC").format("ddd D MMM YYYY HH:mm", locale=lang)
+    title = msgs(
+        "Milestones from {when} UTC, {n} day ahead",
+        "Milestones from {when} UTC, {n} days ahead",
+        days,
+        when=when,
+    ).get(lang)
     if not items:
-        return f"{title}\n\nNothing is due."
-    header = ("When" + (f" ({tz})" if tz else " (local)"), "UTC", "Call", "Kind", "What")
+        return f"{title}\n\n{tr('Nothing is due.', lang)}"
+    header = (
+        _when_heading(tz, lang),
+        "UTC",
+        tr("Call", lang),
+        tr("Kind", lang),
+        tr("What", lang),
+    )
     rows = [header] + [
         (
-            _when(m, tz),
-            _utc(m),
+            _when(m, tz, lang),
+            _utc(m, lang),
             call.id,
-            str(m.kind),
-            m.title.en + (f" ({m.institution})" if m.institution else ""),
+            kind_name(str(m.kind), lang),
+            m.title.get(lang) + (f" ({m.institution})" if m.institution else ""),
         )
         for call, m in items
     ]
@@ -155,195 +213,289 @@ def render_upcoming(
 # -- show ----------------------------------------------------------------------------------
 
 
-def _cite_lines(call: Call, provenance: Provenance, indent: str = _INDENT) -> list[str]:
-    return [_wrap(f"source: {call.cite(provenance)}", indent)]
+def cite(citation: Citation, lang: Language = "en") -> str:
+    """A citation on one line in *lang*: the quote (with its gloss), the address, any note.
+
+    The quote is in the source's own words whatever the language; the gloss, which says it
+    in English, is left out in Norwegian when the quote is itself Norwegian.
+    """
+    if lang == "en":
+        return str(citation)
+    parts: list[str] = []
+    if citation.quote:
+        parts.append(f"\u201c{citation.quote}\u201d")
+    if citation.gloss and not citation.quote:
+        parts.append(f"({citation.gloss})")
+    parts.append(f"[{citation.source}] {citation.url}")
+    if citation.note:
+        parts.append(tr("Note: {note}", lang).format(note=citation.note))
+    return " ".join(parts)
 
 
-def render_call(call: Call) -> str:
+def _cite_lines(
+    call: Call, provenance: Provenance, indent: str = _INDENT, lang: Language = "en"
+) -> list[str]:
+    source = cite(call.cite(provenance), lang)
+    return [_wrap(tr("source: {source}", lang).format(source=source), indent)]
+
+
+def render_call(call: Call, lang: Language = "en") -> str:
     """The whole call, rule by rule with sources, as text."""
+    other: Language = "en" if lang == "nb" else "nb"
     lines = [
-        f"{call.id}: {call.title.en}",
-        f"  {call.title.nb}",
+        f"{call.id}: {call.title.get(lang)}",
+        f"  {call.title.get(other)}",
         "",
-        f"Programme: {call.programme.en}",
-        f"Funder: {call.funder.en}",
+        tr("Programme: {name}", lang).format(name=call.programme.get(lang)),
+        tr("Funder: {name}", lang).format(name=call.funder.get(lang)),
     ]
     if call.administrators:
-        lines.append("Administered by: " + ", ".join(a.en for a in call.administrators))
-    lines += [f"In force from: {call.effective.isoformat()}", _deadline_line(call), ""]
-    lines.append("Rules")
+        names = ", ".join(a.get(lang) for a in call.administrators)
+        lines.append(tr("Administered by: {names}", lang).format(names=names))
+    lines += [
+        tr("In force from: {date}", lang).format(date=call.effective.isoformat()),
+        _deadline_line(call, lang),
+        "",
+    ]
+    lines.append(tr("Rules", lang))
     for rule in call.rules:
-        lines += _rule_block(rule, call)
+        lines += _rule_block(rule, call, lang)
     for policy in call.policies:
-        lines += ["", f"Policy of {policy.name.en} ({policy.institution})"]
-        lines.append(f"  Names: {', '.join(policy.all_names)}")
+        lines += [
+            "",
+            tr("Policy of {name} ({institution})", lang).format(
+                name=policy.name.get(lang), institution=policy.institution
+            ),
+        ]
+        lines.append("  " + tr("Names: {names}", lang).format(names=", ".join(policy.all_names)))
         if policy.quota:
-            lines.append(f"  quota  at most {policy.quota.limit} applications")
-            lines += _cite_lines(call, policy.quota.provenance, "         ")
+            limit = msgs("at most {n} application", "at most {n} applications", policy.quota.limit)
+            lines.append(f"  {tr('quota', lang)}  {limit.get(lang)}")
+            lines += _cite_lines(call, policy.quota.provenance, "         ", lang)
             if policy.quota.ranking:
-                lines.append("  ranking  over the quota, faculties rank their applications")
-                lines += _cite_lines(call, policy.quota.ranking, "         ")
+                ranking = tr("over the quota, faculties rank their applications", lang)
+                lines.append(f"  {tr('ranking', lang)}  {ranking}")
+                lines += _cite_lines(call, policy.quota.ranking, "         ", lang)
         for rule in policy.rules:
-            lines += _rule_block(rule, call)
+            lines += _rule_block(rule, call, lang)
         for note in policy.notes:
-            lines.append(_wrap(f"Note: {note.text.en}", "  "))
-            lines += _cite_lines(call, note.provenance, "        ")
-    lines += ["", "Timeline"]
-    when = [format_instant(m.at, m.zone) for m in call.timeline]
+            lines.append(_wrap(tr("Note: {note}", lang).format(note=note.text.get(lang)), "  "))
+            lines += _cite_lines(call, note.provenance, "        ", lang)
+    lines += ["", tr("Timeline", lang)]
+    when = [format_instant(m.at, m.zone, lang) for m in call.timeline]
     width = max(map(len, when), default=0)
     lines.extend(
-        f"  {w:<{width}}  {m.title.en}" + (f" ({m.institution})" if m.institution else "")
+        f"  {w:<{width}}  {m.title.get(lang)}" + (f" ({m.institution})" if m.institution else "")
         for w, m in zip(when, call.timeline, strict=True)
     )
     if call.notes:
-        lines += ["", "Notes"]
+        lines += ["", tr("Notes", lang)]
         for note in call.notes:
-            lines.append(_wrap(f"- {note.text.en}", "  "))
-            lines += _cite_lines(call, note.provenance, "      ")
-    lines += ["", "Sources"]
+            lines.append(_wrap(f"- {note.text.get(lang)}", "  "))
+            lines += _cite_lines(call, note.provenance, "      ", lang)
+    lines += ["", tr("Sources", lang)]
     lines.extend(f"  [{s.key}] {s.title}\n      {s.url}" for s in call.sources)
     return "\n".join(lines)
 
 
-def _rule_block(rule: AnyRule, call: Call) -> list[str]:
-    lines = [f"  {rule.id}  {rule.title.en}"]
-    lines.append(_wrap(rule.describe(), "         "))
-    lines += _cite_lines(call, rule.provenance, "         ")
+def _rule_block(rule: AnyRule, call: Call, lang: Language) -> list[str]:
+    lines = [f"  {rule.id}  {rule.title.get(lang)}"]
+    lines.append(_wrap(rule.describe().get(lang), "         "))
+    lines += _cite_lines(call, rule.provenance, "         ", lang)
     for group in getattr(rule, "groups", ()):
-        lines.append(_wrap(f"{group.title.en}: {', '.join(group.countries)}", "         "))
-        lines += _cite_lines(call, group.provenance, "           ")
+        lines.append(_wrap(f"{group.title.get(lang)}: {', '.join(group.countries)}", "         "))
+        lines += _cite_lines(call, group.provenance, "           ", lang)
     for exclusion in getattr(rule, "excluded", ()):
-        lines.append(_wrap(f"Excluded: {exclusion.country}", "         "))
-        lines += _cite_lines(call, exclusion.provenance, "           ")
+        excluded = tr("Excluded: {country}", lang).format(country=exclusion.country)
+        lines.append(_wrap(excluded, "         "))
+        lines += _cite_lines(call, exclusion.provenance, "           ", lang)
     return lines
 
 
 # -- review --------------------------------------------------------------------------------
 
-_MARK = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
-
+_MARKS = {
+    Severity.ERROR: N_("error"),
+    Severity.WARNING: N_("warning"),
+    Severity.INFO: N_("info"),
+}
+_STATUS = {True: N_("PASS"), False: N_("FAIL")}
+_RESULT = {True: N_("OK"), False: N_("NOT OK")}
 _COLOURS = {
-    "error": "31",
-    "FAIL": "31",
-    "warning": "33",
+    Severity.ERROR: "31",
+    Severity.WARNING: "33",
     "PASS": "32",
-    "NOT OK": "1;31",
+    "FAIL": "31",
     "OK": "1;32",
+    "NOT OK": "1;31",
 }
 
 
-def _paint(line: str, word: str, colour: bool) -> str:  # noqa: FBT001
-    """*line* with its first *word* in its colour, when colour is on.
+def severity_name(severity: Severity, lang: Language) -> str:
+    """A severity as people read it in *lang*: ``error``, ``feil``."""
+    return tr(_MARKS[severity], lang)
+
+
+def _paint(line: str, word: str, code: str | None, colour: bool) -> str:  # noqa: FBT001
+    """*line* with its first *word* in the colour *code*, when colour is on.
 
     The colour is put in after the line is wrapped, so that it never counts as width.
     """
-    if not colour or word not in line:
+    if not colour or code is None or word not in line:
         return line
-    return line.replace(word, f"\x1b[{_COLOURS[word]}m{word}\x1b[0m", 1)
+    return line.replace(word, f"\x1b[{code}m{word}\x1b[0m", 1)
 
 
-def _finding_lines(finding: Finding, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
-    mark = _MARK[finding.severity]
-    head = f"{mark:<7} {finding.rule}: {finding.message}"
-    lines = [_paint(_wrap(head), mark, colour)]
+def _finding_lines(finding: Finding, lang: Language, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
+    mark = severity_name(finding.severity, lang)
+    head = f"{mark:<7} {finding.rule}: {text(finding.message, lang)}"
+    lines = [_paint(_wrap(head), mark, _COLOURS.get(finding.severity), colour)]
     if finding.source is not None:
-        lines.append(_wrap(f"source: {finding.source}", _INDENT + "        "))
+        source = tr("source: {source}", lang).format(source=cite(finding.source, lang))
+        lines.append(_wrap(source, _INDENT + "        "))
     return lines
 
 
-def _application_lines(report: ApplicationReport, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
-    status = "PASS" if report.ok else "FAIL"
-    title = report.application.title or "(no title)"
-    lines = [_paint(f"{status}  {report.source}  {title}", status, colour)]
-    who = report.application.institution or "(no institution)"
+def _application_lines(
+    report: ApplicationReport,
+    lang: Language,
+    colour: bool = False,  # noqa: FBT001, FBT002
+) -> list[str]:
+    status = tr(_STATUS[report.ok], lang)
+    code = _COLOURS[_STATUS[report.ok]]
+    title = report.application.title or tr("(no title)", lang)
+    lines = [_paint(f"{status}  {report.source}  {title}", status, code, colour)]
+    who = report.application.institution or tr("(no institution)", lang)
     if report.application.faculty:
         who += f", {report.application.faculty}"
     lines.append(f"{_INDENT}{who}")
     shown = [f for f in report.findings if f.severity is not Severity.INFO]
     for finding in shown:
-        lines += _finding_lines(finding, colour)
+        lines += _finding_lines(finding, lang, colour)
     unassessed = sorted({f.rule for f in report.findings if f.severity is Severity.INFO})
     if unassessed:
-        lines.append(_wrap(f"not assessed (no data): {', '.join(unassessed)}"))
+        line = tr("not assessed (no data): {rules}", lang).format(rules=", ".join(unassessed))
+        lines.append(_wrap(line))
     return lines
 
 
-def _quota_lines(quota: QuotaReport, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
-    state = f"EXCEEDED by {quota.over_by}" if quota.exceeded else "within the quota"
-    lines = [f"  {quota.institution}: {quota.count} of at most {quota.limit}, {state}"]
+def _quota_lines(quota: QuotaReport, lang: Language, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
+    state = (
+        tr("EXCEEDED by {over}", lang).format(over=quota.over_by)
+        if quota.exceeded
+        else tr("within the quota", lang)
+    )
+    head = tr("{institution}: {count} of at most {limit}, {state}", lang).format(
+        institution=quota.institution, count=quota.count, limit=quota.limit, state=state
+    )
+    lines = [f"  {head}"]
     if quota.by_faculty:
-        faculties = ", ".join(f"{f or '(no faculty)'} {n}" for f, n in quota.by_faculty.items())
-        lines.append(_wrap(f"by faculty: {faculties}", "    "))
+        faculties = ", ".join(
+            f"{f or tr('(no faculty)', lang)} {n}" for f, n in quota.by_faculty.items()
+        )
+        lines.append(_wrap(tr("by faculty: {faculties}", lang).format(faculties=faculties), "    "))
     for finding in quota.findings:
-        lines += _finding_lines(finding, colour)
+        lines += _finding_lines(finding, lang, colour)
     return lines
 
 
-def _version_line(call: Call) -> str:
+def version_line(call: Call, lang: Language = "en") -> str:
     """Which version of the call a report judges by."""
     if not call.history:
-        return f"As published on {call.effective}"
-    amended = ", ".join(f"{a.effective} ({a.title.en})" for a in call.history)
-    return _wrap(f"As in force on {call.effective}, amended {amended}", "")
+        return tr("As published on {date}", lang).format(date=call.effective)
+    amended = ", ".join(f"{a.effective} ({a.title.get(lang)})" for a in call.history)
+    line = tr("As in force on {date}, amended {amendments}", lang).format(
+        date=call.effective, amendments=amended
+    )
+    return _wrap(line, "")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def summary_line(summary: dict[str, int], lang: Language = "en") -> str:
+    """A review's counts in one line: applications, passes, failures, errors, quotas."""
+    parts = [
+        msgs(
+            "{n} application: {ok} pass, {failed} fail",
+            "{n} applications: {ok} pass, {failed} fail",
+            summary["applications"],
+            ok=summary["ok"],
+            failed=summary["failed"],
+        ),
+        msgs("{n} error", "{n} errors", summary["errors"]),
+        msgs("{n} warning", "{n} warnings", summary["warnings"]),
+        msgs("{n} quota exceeded", "{n} quotas exceeded", summary["quotas_exceeded"]),
+    ]
+    first, *rest = (part.get(lang) for part in parts)
+    return f"{first}; {', '.join(rest[:2])}; {rest[2]}"
 
 
-def render_review(review: Review, call: Call, *, colour: bool = False) -> str:
+def render_review(
+    review: Review, call: Call, *, colour: bool = False, lang: Language = "en"
+) -> str:
     """A review as text: each application with its findings, the quotas, a summary.
 
     With *colour*, passes, failures, errors and warnings are marked in terminal colours.
     """
-    lines = [f"{call.id}: {call.title.en}", _version_line(call), _deadline_line(call), ""]
+    lines = [
+        f"{call.id}: {call.title.get(lang)}",
+        version_line(call, lang),
+        _deadline_line(call, lang),
+        "",
+    ]
     for report in review.applications:
-        lines += [*_application_lines(report, colour), ""]
+        lines += [*_application_lines(report, lang, colour), ""]
     if review.quotas:
-        lines.append("Quotas")
+        lines.append(tr("Quotas", lang))
         for quota in review.quotas:
-            lines += _quota_lines(quota, colour)
+            lines += _quota_lines(quota, lang, colour)
         lines.append("")
     if review.problems:
-        lines.append("Input problems")
-        lines.extend(_wrap(str(p), "  ") for p in review.problems)
+        lines.append(tr("Input problems", lang))
+        lines.extend(_wrap(p.describe(lang), "  ") for p in review.problems)
         lines.append("")
-    s = review.summary()
-    lines.append(
-        f"{_count(s['applications'], 'application')}: {s['ok']} pass, {s['failed']} fail; "
-        f"{_count(s['errors'], 'error')}, {_count(s['warnings'], 'warning')}; "
-        f"{_count(s['quotas_exceeded'], 'quota')} exceeded"
-    )
-    result = "OK" if review.ok else "NOT OK"
-    lines.append(_paint(f"Result: {result}", result, colour))
+    lines.append(summary_line(review.summary(), lang))
+    result = tr(_RESULT[review.ok], lang)
+    line = tr("Result: {result}", lang).format(result=result)
+    lines.append(_paint(line, result, _COLOURS[_RESULT[review.ok]], colour))
     return "\n".join(lines)
 
 
-def render_lint(target: str, findings: Iterable[LintFinding]) -> str:
+def render_lint(target: str, findings: Iterable[LintFinding], lang: Language = "en") -> str:
     """Lint findings as text, each with its milestone and source."""
     items = list(findings)
-    lines = [f"Lint of {target}"]
+    lines = [tr("Lint of {target}", lang).format(target=target)]
     if items:
         lines.append("")
     for f in items:
-        lines.append(_wrap(f"{f.severity:<7} {f.code}: {f.message}", "  "))
+        mark = severity_name(f.severity, lang)
+        lines.append(_wrap(f"{mark:<7} {f.code}: {text(f.message, lang)}", "  "))
         if f.milestone:
-            lines.append(_wrap(f"milestone: {f.milestone}", "          "))
+            milestone = tr("milestone: {milestone}", lang).format(milestone=f.milestone)
+            lines.append(_wrap(milestone, "          "))
         if f.source:
-            lines.append(_wrap(f"source: {f.source}", "          "))
+            source = tr("source: {source}", lang).format(source=cite(f.source, lang))
+            lines.append(_wrap(source, "          "))
     errors = sum(1 for f in items if f.severity is Severity.ERROR)
-    lines += ["", f"{_count(errors, 'error')}, {_count(len(items) - errors, 'warning')}"]
+    counts = (
+        msgs("{n} error", "{n} errors", errors).get(lang),
+        msgs("{n} warning", "{n} warnings", len(items) - errors).get(lang),
+    )
+    lines += ["", ", ".join(counts)]
     return "\n".join(lines)
 
 
-def render_plugins(statuses: Iterable[PluginStatus]) -> str:
+def render_plugins(statuses: Iterable[PluginStatus], lang: Language = "en") -> str:
     """One line per call plugin: call, distribution, kind and whether it loads."""
-    rows: list[tuple[str, ...]] = [("Call", "Distribution", "Kind", "Status")]
+    rows: list[tuple[str, ...]] = [
+        (tr("Call", lang), tr("Distribution", lang), tr("Kind", lang), tr("Status", lang))
+    ]
     for s in statuses:
-        dist = f"{s.entry.distribution} {s.entry.version}" if s.entry.distribution else "given"
-        rows.append(
-            (s.entry.id, dist, "data" if s.entry.data else "code", "ok" if s.ok else "error")
+        dist = (
+            f"{s.entry.distribution} {s.entry.version}"
+            if s.entry.distribution
+            else tr("given", lang)
         )
+        kind = tr("data", lang) if s.entry.data else tr("code", lang)
+        rows.append((s.entry.id, dist, kind, tr("ok", lang) if s.ok else tr("error", lang)))
     lines = _table(rows)
     errors = [s for s in statuses if not s.ok]
     if errors:
@@ -371,12 +523,14 @@ def _summary(value: Any) -> str:  # noqa: ANN401
     return ", ".join(f"{k} {_summary(v)}" for k, v in value.items())
 
 
-def _change_line(change: Change) -> str:
+def _change_line(change: Change, lang: Language) -> str:
     if change.op == "add":
-        return f"added to {change.path}: {_summary(change.value)}"
-    if change.op == "remove":
-        return f"removed {change.path}"
-    return f"set {change.path} to {_summary(change.value)}"
+        line = tr("added to {path}: {value}", lang)
+    elif change.op == "remove":
+        line = tr("removed {path}", lang)
+    else:
+        line = tr("set {path} to {value}", lang)
+    return line.format(path=change.path, value=_summary(change.value))
 
 
 def amendment_to_dict(amendment: Amendment, call: Call) -> dict[str, Any]:
@@ -407,18 +561,24 @@ def diff_to_dict(
 
 
 def render_diff(
-    definition: CallDefinition, start: dt.date, end: dt.date, amendments: Iterable[Amendment]
+    definition: CallDefinition,
+    start: dt.date,
+    end: dt.date,
+    amendments: Iterable[Amendment],
+    lang: Language = "en",
 ) -> str:
     """What changed in a call between two dates, each change with its date and source."""
     latest = definition.latest
     items = list(amendments)
-    lines = [f"{definition.id}: what changed after {start} up to {end}", ""]
+    head = tr("{call}: what changed after {start} up to {end}", lang)
+    lines = [head.format(call=definition.id, start=start, end=end), ""]
     if not items:
-        lines.append("Nothing changed.")
+        lines.append(tr("Nothing changed.", lang))
     for amendment in items:
-        lines.append(f"{amendment.effective}  {amendment.title.en}")
-        lines.append(_wrap(f"source: {latest.cite(amendment.provenance)}", "    "))
-        lines.extend(_wrap(_change_line(c), "    ") for c in amendment.changes)
+        lines.append(f"{amendment.effective}  {amendment.title.get(lang)}")
+        source = cite(latest.cite(amendment.provenance), lang)
+        lines.append(_wrap(tr("source: {source}", lang).format(source=source), "    "))
+        lines.extend(_wrap(_change_line(c, lang), "    ") for c in amendment.changes)
         lines.append("")
     return "\n".join(lines).rstrip()
 
@@ -443,7 +603,7 @@ def explain_to_dict(call: Call, rule_id: str, definition: CallDefinition) -> dic
         "title_nb": rule.title.nb,
         "institution": owner,
         "severity": str(rule.severity),
-        "asks": rule.describe(),
+        "asks": str(rule.describe()),
         "source": citation_to_dict(call.cite(rule.provenance)),
         "definition": make_converter().unstructure(rule, type(rule)),
         "amendments": [
@@ -459,32 +619,55 @@ def explain_to_dict(call: Call, rule_id: str, definition: CallDefinition) -> dic
     }
 
 
-def render_explain(call: Call, rule_id: str, definition: CallDefinition) -> str:
+def render_explain(
+    call: Call, rule_id: str, definition: CallDefinition, lang: Language = "en"
+) -> str:
     """One rule as text: what it asks, the sentence it comes from, and its history."""
     data = explain_to_dict(call, rule_id, definition)
     rule = call.rule(rule_id)
-    who = f" (for {data['institution']} only)" if data["institution"] else ""
+    if data["institution"]:
+        head = tr("{call} as in force on {date}: {rule} (for {institution} only)", lang)
+    else:
+        head = tr("{call} as in force on {date}: {rule}", lang)
+    other: Language = "en" if lang == "nb" else "nb"
+    source = cite(call.cite(rule.provenance), lang)
     lines = [
-        f"{call.id} as in force on {call.effective}: {rule.id}{who}",
-        f"  {rule.title.en} / {rule.title.nb}",
+        head.format(
+            call=call.id, date=call.effective, rule=rule.id, institution=data["institution"]
+        ),
+        f"  {rule.title.get(lang)} / {rule.title.get(other)}",
         "",
-        _wrap(f"Asks: {rule.describe()}", "  "),
-        _wrap(f"Source: {call.cite(rule.provenance)}", "  "),
+        _wrap(tr("Asks: {asks}", lang).format(asks=rule.describe().get(lang)), "  "),
+        _wrap(tr("Source: {source}", lang).format(source=source), "  "),
     ]
     lines.extend(
-        _wrap(f"{group.title.en}: source: {call.cite(group.provenance)}", "  ")
+        _wrap(
+            tr("{group}: source: {source}", lang).format(
+                group=group.title.get(lang), source=cite(call.cite(group.provenance), lang)
+            ),
+            "  ",
+        )
         for group in getattr(rule, "groups", ())
     )
     lines.extend(
-        _wrap(f"Excluded {exclusion.country}: source: {call.cite(exclusion.provenance)}", "  ")
+        _wrap(
+            tr("Excluded {country}: source: {source}", lang).format(
+                country=exclusion.country, source=cite(call.cite(exclusion.provenance), lang)
+            ),
+            "  ",
+        )
         for exclusion in getattr(rule, "excluded", ())
     )
     changed = [a for a in call.history if any(_touches(c, rule_id) for c in a.changes)]
     if changed:
-        lines += ["", "Changed by"]
-        lines.extend(f"  {a.effective}  {a.title.en}" for a in changed)
-    later = data["later_amendments"]
+        lines += ["", tr("Changed by", lang)]
+        lines.extend(f"  {a.effective}  {a.title.get(lang)}" for a in changed)
+    later = [
+        a
+        for a in definition.amendments
+        if a.effective > call.effective and any(_touches(c, rule_id) for c in a.changes)
+    ]
     if later:
-        lines += ["", "Changed later (not in this version)"]
-        lines.extend(f"  {a['effective']}  {a['title']}" for a in later)
+        lines += ["", tr("Changed later (not in this version)", lang)]
+        lines.extend(f"  {a.effective}  {a.title.get(lang)}" for a in later)
     return "\n".join(lines)

@@ -10,11 +10,14 @@ import attrs
 from callkit._application import Application
 from callkit._errors import InputProblem
 from callkit._finding import Finding, Severity
+from callkit._i18n import Language, text
 from callkit._versions import Amendment
 
 
-def finding_to_dict(finding: Finding, version: dt.date | None = None) -> dict[str, Any]:
-    """A finding as plain data, as the JSON output gives it.
+def finding_to_dict(
+    finding: Finding, version: dt.date | None = None, lang: Language = "en"
+) -> dict[str, Any]:
+    """A finding as plain data, as the JSON output gives it, its message in *lang*.
 
     ``version`` is the date of the version of the call it was judged by.
     """
@@ -23,7 +26,7 @@ def finding_to_dict(finding: Finding, version: dt.date | None = None) -> dict[st
         "version": version.isoformat() if version else None,
         "rule": finding.rule,
         "severity": str(finding.severity),
-        "message": finding.message,
+        "message": text(finding.message, lang),
         "field": finding.field,
         "value": finding.value,
         "limit": finding.limit,
@@ -70,7 +73,7 @@ class ApplicationReport:
         """The findings that make the application fail."""
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: Language = "en") -> dict[str, Any]:
         """As plain data, as the JSON output gives it."""
         return {
             "source": self.source,
@@ -78,7 +81,7 @@ class ApplicationReport:
             "institution": self.application.institution,
             "policy": self.institution,
             "ok": self.ok,
-            "findings": [finding_to_dict(f, self.version) for f in self.findings],
+            "findings": [finding_to_dict(f, self.version, lang) for f in self.findings],
             "passed": list(self.passed),
         }
 
@@ -119,7 +122,7 @@ class QuotaReport:
         """Whether the quota is kept."""
         return not self.exceeded
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: Language = "en") -> dict[str, Any]:
         """As plain data, as the JSON output gives it."""
         return {
             "institution": self.institution,
@@ -132,7 +135,7 @@ class QuotaReport:
                 {"faculty": faculty, "count": count} for faculty, count in self.by_faculty.items()
             ],
             "applications": list(self.applications),
-            "findings": [finding_to_dict(f, self.version) for f in self.findings],
+            "findings": [finding_to_dict(f, self.version, lang) for f in self.findings],
         }
 
 
@@ -174,23 +177,24 @@ class Review:
             "quotas_exceeded": sum(1 for q in self.quotas if q.exceeded),
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: Language = "en") -> dict[str, Any]:
         """As plain data: exactly what ``callkit check --format json`` prints."""
         return {
             "call": self.call,
             "version": {
                 "effective": self.version.isoformat() if self.version else None,
                 "amendments": [
-                    {"effective": a.effective.isoformat(), "title": a.title.en}
+                    {"effective": a.effective.isoformat(), "title": a.title.get(lang)}
                     for a in self.history
                 ],
             },
             "ok": self.ok,
             "summary": self.summary(),
-            "applications": [a.to_dict() for a in self.applications],
-            "quotas": [q.to_dict() for q in self.quotas],
+            "applications": [a.to_dict(lang) for a in self.applications],
+            "quotas": [q.to_dict(lang) for q in self.quotas],
             "problems": [
-                {"file": p.file, "row": p.row, "field": p.field, "message": p.message}
+                {"file": p.file, "row": p.row, "field": p.field, "message": text(p.message, lang)}
                 for p in self.problems
             ],
+            "lang": lang,
         }

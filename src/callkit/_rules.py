@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 import attrs
 
 from callkit._application import FIELDS, Application
-from callkit._countries import check_codes, check_country, country_name, normalise_name
+from callkit._countries import check_codes, check_country, normalise_name
 from callkit._finding import Finding, Severity
-from callkit._money import Money, format_amount
+from callkit._i18n import N_, Both, Countries, Either, Joined, Localized, Message, Word, msg, msgs
+from callkit._money import Money
 from callkit._provenance import Citation, Provenance, Source
-from callkit._text import Text
+from callkit._text import Language, Text
 
 if TYPE_CHECKING:
     from callkit._policy import InstitutionPolicy
@@ -63,13 +64,28 @@ def _lookup(terms: tuple[Term, ...]) -> dict[str, Term]:
     return table
 
 
-def _either(items: list[str]) -> str:
-    """``a, b or c``."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+class _Named(Localized):
+    """Terms as ``Name (code)``, each name in the message's language."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.terms = terms
+
+    def get(self, lang: Language) -> str:
+        return ", ".join(f"{t.name.get(lang)} ({t.code})" for t in self.terms)
 
 
-def _names(terms: tuple[Term, ...]) -> str:
-    return ", ".join(f"{t.name.en} ({t.code})" for t in terms)
+class _Lower(Localized):
+    """A name in lower case, as it reads inside a sentence."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: Text) -> None:
+        self.name = name
+
+    def get(self, lang: Language) -> str:
+        return self.name.get(lang).lower()
 
 
 @attrs.frozen(kw_only=True)
@@ -94,8 +110,8 @@ class Rule:
             )
             raise ValueError(msg)
 
-    def describe(self) -> str:  # pragma: no cover - every kind overrides
-        """What the rule asks, in one English sentence."""
+    def describe(self) -> Message:  # pragma: no cover - every kind overrides
+        """What the rule asks, in one sentence."""
         raise NotImplementedError
 
     @property
@@ -107,11 +123,11 @@ class Rule:
         """Build the function that checks one application against this rule."""
         raise NotImplementedError
 
-    def _not_assessed(self, citation: Citation, what: str, field: str) -> Finding:
+    def _not_assessed(self, citation: Citation, what: Message, field: str) -> Finding:
         return Finding(
             rule=self.id,
             severity=Severity.INFO,
-            message=f"not assessed: {what}",
+            message=msg("not assessed: {what}", what=what),
             source=citation,
             field=field,
         )
@@ -119,7 +135,7 @@ class Rule:
     def _fail(
         self,
         citation: Citation,
-        message: str,
+        message: Message,
         field: str | None,
         value: str | None = None,
         limit: str | None = None,
@@ -152,18 +168,21 @@ class InstitutionRule(Rule):
         """The application fields the rule looks at."""
         return frozenset({"institution", "institution_type", "institution_country"})
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        kinds = _either([t.name.en.lower() for t in self.types])
-        return f"a {kinds} in {_either([country_name(c) for c in self.countries])}"
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        return msg(
+            "a {kinds} in {countries}",
+            kinds=Either([_Lower(t.name) for t in self.types]),
+            countries=Countries(self.countries, show_codes=False, either=True),
+        )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
         types = _lookup(self.types)
         countries = frozenset(self.countries)
-        allowed_types = _names(self.types)
-        allowed_countries = ", ".join(f"{country_name(c)} ({c})" for c in self.countries)
+        allowed_types = _Named(self.types)
+        allowed_countries = Countries(self.countries)
 
         def check(app: Application, policy: InstitutionPolicy | None) -> list[Finding]:
             kind = app.institution_type or (policy.type if policy else None)
@@ -171,31 +190,41 @@ class InstitutionRule(Rule):
             findings: list[Finding] = []
             if kind is None:
                 findings.append(
-                    self._not_assessed(citation, "no institution type given", "institution_type")
+                    self._not_assessed(
+                        citation, msg("no institution type given"), "institution_type"
+                    )
                 )
             elif normalise_name(kind) not in types:
                 findings.append(
                     self._fail(
                         citation,
-                        f"{app.institution} is a {kind}; the applicant must be one of: "
-                        f"{allowed_types}",
+                        msg(
+                            "{institution} is a {kind}; the applicant must be one of: {allowed}",
+                            institution=app.institution,
+                            kind=kind,
+                            allowed=allowed_types,
+                        ),
                         "institution_type",
                         kind,
-                        allowed_types,
+                        str(allowed_types),
                     )
                 )
             if country is None:
                 findings.append(
                     self._not_assessed(
-                        citation, "no institution country given", "institution_country"
+                        citation, msg("no institution country given"), "institution_country"
                     )
                 )
             elif country not in countries:
                 findings.append(
                     self._fail(
                         citation,
-                        f"{app.institution} is in {country_name(country)} ({country}); the "
-                        f"applicant must be in {allowed_countries}",
+                        msg(
+                            "{institution} is in {country}; the applicant must be in {allowed}",
+                            institution=app.institution,
+                            country=Countries((country,)),
+                            allowed=allowed_countries,
+                        ),
                         "institution_country",
                         country,
                         ", ".join(self.countries),
@@ -218,9 +247,12 @@ class SchemeRule(Rule):
         """The application fields the rule looks at."""
         return frozenset({"qualifying_scheme"})
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        return "one of: " + "; ".join(f"{t.code} ({t.name.en})" for t in self.schemes)
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        return msg(
+            "one of: {schemes}",
+            schemes=Joined([_Named((t,)) for t in self.schemes], "; "),
+        )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -232,15 +264,21 @@ class SchemeRule(Rule):
             scheme = app.qualifying_scheme
             if not scheme:
                 return [
-                    self._not_assessed(citation, "no qualifying scheme given", "qualifying_scheme")
+                    self._not_assessed(
+                        citation, msg("no qualifying scheme given"), "qualifying_scheme"
+                    )
                 ]
             if normalise_name(scheme) in schemes:
                 return []
             return [
                 self._fail(
                     citation,
-                    f"{scheme!r} is not a qualifying scheme of this call; the qualifying "
-                    f"schemes are {allowed}",
+                    msg(
+                        "{scheme!r} is not a qualifying scheme of this call; the qualifying "
+                        "schemes are {allowed}",
+                        scheme=scheme,
+                        allowed=allowed,
+                    ),
                     "qualifying_scheme",
                     scheme,
                     allowed,
@@ -291,16 +329,25 @@ class PartnerCountryRule(Rule):
         """The application fields the rule looks at."""
         return frozenset({"partner_countries"})
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        groups = "; ".join(
-            f"{g.title.en}: {', '.join(country_name(c) for c in g.countries)}" for g in self.groups
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        groups = Joined(
+            [
+                Joined([g.title, Countries(g.countries, show_codes=False)], ": ")
+                for g in self.groups
+            ],
+            "; ",
         )
-        text = f"at least {self.minimum} partner in: {groups}"
-        if self.excluded:
-            names = ", ".join(country_name(e.country) for e in self.excluded)
-            text += f"; partners in {names} do not count"
-        return text
+        if not self.excluded:
+            return msg(
+                "at least {minimum} partner in: {groups}", minimum=self.minimum, groups=groups
+            )
+        return msg(
+            "at least {minimum} partner in: {groups}; partners in {excluded} do not count",
+            minimum=self.minimum,
+            groups=groups,
+            excluded=Countries([e.country for e in self.excluded], show_codes=False),
+        )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -313,24 +360,39 @@ class PartnerCountryRule(Rule):
             partners = app.partner_countries
             if not partners:
                 return [
-                    self._not_assessed(citation, "no partner country given", "partner_countries")
+                    self._not_assessed(
+                        citation, msg("no partner country given"), "partner_countries"
+                    )
                 ]
             if sum(1 for c in partners if c in eligible) >= self.minimum:
                 return []
-            named = ", ".join(f"{country_name(c)} ({c})" for c in partners)
-            need = "a partner" if self.minimum == 1 else f"{self.minimum} partners"
             out = [c for c in partners if c in excluded]
-            because = (
-                f"; {', '.join(country_name(c) for c in out)} no longer counts: partners "
-                "there are excluded from this call"
-                if out
-                else ""
-            )
+            args = {"n": self.minimum, "partners": Countries(partners), "allowed": allowed}
+            if out:
+                message = msgs(
+                    "a partner in an eligible country is required; the partners are in "
+                    "{partners}; {out} no longer counts: partners there are excluded from "
+                    "this call. Eligible: {allowed}",
+                    "{n} partners in an eligible country are required; the partners are in "
+                    "{partners}; {out} no longer counts: partners there are excluded from "
+                    "this call. Eligible: {allowed}",
+                    self.minimum,
+                    **args,
+                    out=Countries(out, show_codes=False),
+                )
+            else:
+                message = msgs(
+                    "a partner in an eligible country is required; the partners are in "
+                    "{partners}. Eligible: {allowed}",
+                    "{n} partners in an eligible country are required; the partners are in "
+                    "{partners}. Eligible: {allowed}",
+                    self.minimum,
+                    **args,
+                )
             return [
                 self._fail(
                     excluded[out[0]] if out else citation,
-                    f"{need} in an eligible country is required; the partners are in "
-                    f"{named}{because}. Eligible: {allowed}",
+                    message,
                     "partner_countries",
                     ", ".join(partners),
                     allowed,
@@ -342,10 +404,10 @@ class PartnerCountryRule(Rule):
 
 AmountField = Literal["requested_per_year", "requested_total", "own_share"]
 
-_AMOUNT_WORDS: dict[str, str] = {
-    "requested_per_year": "requested per year",
-    "requested_total": "requested in total",
-    "own_share": "as own share",
+_AMOUNT_WORDS: dict[str, Word] = {
+    "requested_per_year": Word(N_("requested per year")),
+    "requested_total": Word(N_("requested in total")),
+    "own_share": Word(N_("as own share")),
 }
 
 
@@ -374,11 +436,19 @@ class AmountRule(Rule):
             )
         )
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        limits = [f"at least {self.minimum}"] if self.minimum else []
-        limits += [f"at most {self.maximum}"] if self.maximum else []
-        return f"{_AMOUNT_WORDS[self.field]}: {' and '.join(limits)}"
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        words = _AMOUNT_WORDS[self.field]
+        if self.minimum and self.maximum:
+            return msg(
+                "{words}: at least {minimum} and at most {maximum}",
+                words=words,
+                minimum=self.minimum,
+                maximum=self.maximum,
+            )
+        if self.minimum:
+            return msg("{words}: at least {minimum}", words=words, minimum=self.minimum)
+        return msg("{words}: at most {maximum}", words=words, maximum=self.maximum)
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -396,17 +466,26 @@ class AmountRule(Rule):
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             value = value_of(app)
             if value is None:
-                what = f"no amount {words} given"
-                if field == "requested_total":
-                    what += " (nor an amount per year and a duration)"
+                what = (
+                    msg(
+                        "no amount {words} given (nor an amount per year and a duration)",
+                        words=words,
+                    )
+                    if field == "requested_total"
+                    else msg("no amount {words} given", words=words)
+                )
                 return [self._not_assessed(citation, what, field)]
             given = app.currency or currency
             if given != currency:
                 return [
                     self._fail(
                         citation,
-                        f"the amount is in {given}; the limit is in {currency}, so the two "
-                        "cannot be compared",
+                        msg(
+                            "the amount is in {given}; the limit is in {currency}, so the two "
+                            "cannot be compared",
+                            given=given,
+                            currency=currency,
+                        ),
                         "currency",
                         given,
                         currency,
@@ -417,7 +496,12 @@ class AmountRule(Rule):
                 return [
                     self._fail(
                         citation,
-                        f"{amount} {words} is more than the {self.maximum} allowed",
+                        msg(
+                            "{amount} {words} is more than the {maximum} allowed",
+                            amount=amount,
+                            words=words,
+                            maximum=self.maximum,
+                        ),
                         field,
                         str(value),
                         f"at most {self.maximum.amount}",
@@ -427,7 +511,12 @@ class AmountRule(Rule):
                 return [
                     self._fail(
                         citation,
-                        f"{amount} {words} is less than the {self.minimum} required",
+                        msg(
+                            "{amount} {words} is less than the {minimum} required",
+                            amount=amount,
+                            words=words,
+                            minimum=self.minimum,
+                        ),
                         field,
                         str(value),
                         f"at least {self.minimum.amount}",
@@ -451,11 +540,19 @@ class DurationRule(Rule):
         """The application fields the rule looks at."""
         return frozenset({"duration_years"})
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        limits = [f"at least {self.minimum_years} years"] if self.minimum_years else []
-        limits += [f"at most {self.maximum_years} years"] if self.maximum_years else []
-        return "a duration of " + " and ".join(limits)
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        if self.minimum_years and self.maximum_years:
+            return msg(
+                "a duration of at least {minimum} years and at most {maximum} years",
+                minimum=_Number(self.minimum_years),
+                maximum=_Number(self.maximum_years),
+            )
+        if self.minimum_years:
+            return msg(
+                "a duration of at least {minimum} years", minimum=_Number(self.minimum_years)
+            )
+        return msg("a duration of at most {maximum} years", maximum=_Number(self.maximum_years))
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -464,13 +561,17 @@ class DurationRule(Rule):
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             years = app.duration_years
             if years is None:
-                return [self._not_assessed(citation, "no duration given", "duration_years")]
+                return [self._not_assessed(citation, msg("no duration given"), "duration_years")]
             if self.maximum_years is not None and years > self.maximum_years:
                 return [
                     self._fail(
                         citation,
-                        f"a duration of {years} years is longer than the "
-                        f"{self.maximum_years} years allowed",
+                        msg(
+                            "a duration of {years} years is longer than the {maximum} years "
+                            "allowed",
+                            years=_Number(years),
+                            maximum=_Number(self.maximum_years),
+                        ),
                         "duration_years",
                         str(years),
                         f"at most {self.maximum_years}",
@@ -480,8 +581,12 @@ class DurationRule(Rule):
                 return [
                     self._fail(
                         citation,
-                        f"a duration of {years} years is shorter than the "
-                        f"{self.minimum_years} years required",
+                        msg(
+                            "a duration of {years} years is shorter than the {minimum} years "
+                            "required",
+                            years=_Number(years),
+                            minimum=_Number(self.minimum_years),
+                        ),
                         "duration_years",
                         str(years),
                         f"at least {self.minimum_years}",
@@ -492,15 +597,30 @@ class DurationRule(Rule):
         return check
 
 
-def _short_of(fraction: Decimal, minimum: Decimal) -> str:
+class _Number(Localized):
+    """A decimal number, with a decimal comma in Norwegian, and a *unit* after it."""
+
+    __slots__ = ("unit", "value")
+
+    def __init__(self, value: Decimal | None, unit: str = "") -> None:
+        self.value = value
+        self.unit = unit
+
+    def get(self, lang: Language) -> str:
+        shown = f"{self.value:f}"
+        return (shown.replace(".", ",") if lang == "nb" else shown) + self.unit
+
+
+def _short_of(fraction: Decimal, minimum: Decimal) -> _Number:
     """*fraction* as a percentage, never rounded up to *minimum* when it falls short."""
     rounded = _percent(fraction)
-    return _percent(fraction, ROUND_FLOOR) if rounded == _percent(minimum) else rounded
+    return _percent(fraction, ROUND_FLOOR) if rounded.value == _percent(minimum).value else rounded
 
 
-def _percent(fraction: Decimal, rounding: str = ROUND_HALF_EVEN) -> str:
+def _percent(fraction: Decimal, rounding: str = ROUND_HALF_EVEN) -> _Number:
+    """*fraction* in per cent, to one decimal: ``16.7 %``."""
     shown = (fraction * 100).quantize(Decimal("0.1"), rounding=rounding).normalize()
-    return f"{shown:f} %"
+    return _Number(shown, " %")
 
 
 @attrs.frozen(kw_only=True)
@@ -526,11 +646,12 @@ class OwnShareRule(Rule):
             {"own_share", "requested_total", "requested_per_year", "duration_years", "currency"}
         )
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        return (
-            f"an own share of at least {_percent(self.minimum_fraction)} of the project "
-            "budget (the amount requested plus the own share)"
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        return msg(
+            "an own share of at least {minimum} of the project budget (the amount "
+            "requested plus the own share)",
+            minimum=_percent(self.minimum_fraction),
         )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
@@ -542,13 +663,15 @@ class OwnShareRule(Rule):
             own = app.own_share
             requested = app.total_requested
             if own is None:
-                return [self._not_assessed(citation, "no own share given", "own_share")]
+                return [self._not_assessed(citation, msg("no own share given"), "own_share")]
             if requested is None:
                 return [
                     self._not_assessed(
                         citation,
-                        "the total requested is not known (give requested_total, or "
-                        "requested_per_year and duration_years)",
+                        msg(
+                            "the total requested is not known (give requested_total, or "
+                            "requested_per_year and duration_years)"
+                        ),
                         "own_share",
                     )
                 ]
@@ -556,16 +679,21 @@ class OwnShareRule(Rule):
             if budget <= 0 or own >= minimum * budget:
                 return []
             needed = (minimum / (1 - minimum) * requested).to_integral_value(ROUND_CEILING)
-            prefix = f"{app.currency or ctx.currency} "
+            currency = app.currency or ctx.currency
             return [
                 self._fail(
                     citation,
-                    f"the own share {prefix}{format_amount(own)} is "
-                    f"{_short_of(own / budget, minimum)} of "
-                    f"the project budget {prefix}{format_amount(budget)}; at least "
-                    f"{_percent(minimum)} is required, which with {prefix}"
-                    f"{format_amount(requested)} requested is {prefix}"
-                    f"{format_amount(needed)}",
+                    msg(
+                        "the own share {own} is {share} of the project budget {budget}; at "
+                        "least {minimum} is required, which with {requested} requested is "
+                        "{needed}",
+                        own=Money(own, currency),
+                        share=_short_of(own / budget, minimum),
+                        budget=Money(budget, currency),
+                        minimum=_percent(minimum),
+                        requested=Money(requested, currency),
+                        needed=Money(needed, currency),
+                    ),
                     "own_share",
                     str(own),
                     f"at least {_percent(minimum)} of the project budget",
@@ -602,14 +730,17 @@ class ComponentsRule(Rule):
         """The application fields the rule looks at."""
         return frozenset(t.code for t in self.components)
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        return "the project must have " + " and ".join(t.name.en.lower() for t in self.components)
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        return msg("the project must have {wanted}", wanted=self._wanted())
+
+    def _wanted(self) -> Localized:
+        return Both([_Lower(t.name) for t in self.components])
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
-        wanted = " and ".join(t.name.en.lower() for t in self.components)
+        wanted = self._wanted()
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             findings: list[Finding] = []
@@ -618,14 +749,20 @@ class ComponentsRule(Rule):
                 if value is None:
                     findings.append(
                         self._not_assessed(
-                            citation, f"whether the project has {term.name.en.lower()}", term.code
+                            citation,
+                            msg("whether the project has {what}", what=_Lower(term.name)),
+                            term.code,
                         )
                     )
                 elif not value:
                     findings.append(
                         self._fail(
                             citation,
-                            f"the project has no {term.name.en.lower()}; it must have {wanted}",
+                            msg(
+                                "the project has no {what}; it must have {wanted}",
+                                what=_Lower(term.name),
+                                wanted=wanted,
+                            ),
                             term.code,
                             "no",
                             "yes",
@@ -649,13 +786,12 @@ class CostRule(Rule):
         """The application fields the rule looks at."""
         return frozenset({"costs"})
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        return (
-            "not supported: "
-            + "; ".join(f"{t.name.en} ({t.code})" for t in self.ineligible)
-            + ". Supported: "
-            + ", ".join(t.code for t in self.eligible)
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        return msg(
+            "not supported: {ineligible}. Supported: {eligible}",
+            ineligible=Joined([_Named((t,)) for t in self.ineligible], "; "),
+            eligible=", ".join(t.code for t in self.eligible),
         )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
@@ -670,7 +806,7 @@ class CostRule(Rule):
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             if not app.costs:
-                return [self._not_assessed(citation, "no cost categories given", "costs")]
+                return [self._not_assessed(citation, msg("no cost categories given"), "costs")]
             findings: list[Finding] = []
             for cost in app.costs:
                 key = normalise_name(cost)
@@ -681,7 +817,7 @@ class CostRule(Rule):
                     findings.append(
                         self._fail(
                             citations[term.code],
-                            f"{term.name.en} ({term.code}) cannot be funded by this call",
+                            msg("{term} cannot be funded by this call", term=_Named((term,))),
                             "costs",
                             cost,
                         )
@@ -691,8 +827,12 @@ class CostRule(Rule):
                         Finding(
                             rule=self.id,
                             severity=Severity.WARNING,
-                            message=f"{cost!r} is not a cost category of this call; check "
-                            f"that it is eligible. Known categories: {known}",
+                            message=msg(
+                                "{cost!r} is not a cost category of this call; check that it "
+                                "is eligible. Known categories: {known}",
+                                cost=cost,
+                                known=known,
+                            ),
                             source=citation,
                             field="costs",
                             value=cost,
@@ -723,9 +863,11 @@ class RequiredFieldsRule(Rule):
         """The application fields the rule looks at."""
         return frozenset(t.code for t in self.fields)
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        return "the list must give: " + "; ".join(t.name.en for t in self.fields)
+    def describe(self) -> Message:
+        """What the rule asks, in one sentence."""
+        return msg(
+            "the list must give: {fields}", fields=Joined([t.name for t in self.fields], "; ")
+        )
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -736,7 +878,7 @@ class RequiredFieldsRule(Rule):
             return [
                 self._fail(
                     field_citation,
-                    f"{term.name.en} is missing",
+                    msg("{field} is missing", field=term.name),
                     term.code,
                 )
                 for term, field_citation in fields

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from callkit._changes import apply
+from callkit._i18n import Language, tr
 
 if TYPE_CHECKING:
     from callkit._call import Call
@@ -98,13 +99,17 @@ def from_call(call: Call) -> CallSummary:
     )
 
 
-def render(summaries: list[CallSummary]) -> str:
-    """One line per call: id, next (or last) deadline, title."""
-    rows = [("Call", "Deadline", "Title")]
+def render(summaries: list[CallSummary], lang: Language = "en") -> str:
+    """One line per call: id, next (or last) deadline, title in *lang*."""
+    rows = [(tr("Call", lang), tr("Deadline", lang), tr("Title", lang))]
     for s in summaries:
         deadline = s.deadline()
-        when = f"{deadline:%Y-%m-%d %H:%M} {deadline.tzinfo}" if deadline else "permanently open"
-        rows.append((s.id, when, s.title))
+        when = (
+            f"{deadline:%Y-%m-%d %H:%M} {deadline.tzinfo}"
+            if deadline
+            else tr("permanently open", lang)
+        )
+        rows.append((s.id, when, s.title_nb if lang == "nb" else s.title))
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     return "\n".join(
         f"{r[0].ljust(widths[0])}  {r[1].ljust(widths[1])}  {r[2]}".rstrip() for r in rows

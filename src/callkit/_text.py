@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import attrs
 
-Language = Literal["nb", "en"]
-"""A language code: ``"nb"`` (Norwegian Bokmål) or ``"en"`` (English)."""
+from callkit._i18n import Language, Localized
+
+__all__ = ["Language", "Text"]
 
 
 @attrs.frozen
-class Text:
+class Text(Localized):
     """A short text, such as a title, in Norwegian Bokmål and English."""
 
     nb: str

@@ -4,6 +4,10 @@ Each gives one entry per application read, in input order, with its status and f
 so that no row of the input is missing from any report. Text that a spreadsheet would run
 as a formula (a cell starting with ``=``, ``+``, ``-`` or ``@``) is kept as text: in CSV
 behind an apostrophe, in a workbook as a text cell.
+
+Markdown and workbooks are for people, and are written wholly in the language asked for.
+CSV is read by people and by programs alike: its messages are in that language, while its
+column names and status codes stay the same in every language, as the JSON report's keys do.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from callkit._finding import Severity
+from callkit._i18n import N_, text, tr
 
 if TYPE_CHECKING:
     from callkit._call import Call
     from callkit._finding import Finding
+    from callkit._i18n import Language
     from callkit._report import ApplicationReport, Review
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +58,42 @@ FINDING_COLUMNS = (
 )
 """The columns of the workbook's sheet of findings, one row a finding."""
 
+QUOTA_COLUMNS = ("institution", "count", "limit", "exceeded", "over_by", "ranking_required")
+"""The columns of the workbook's sheet of quotas, one row an institution."""
+
+_HEADINGS = {
+    "source": N_("Source"),
+    "title": N_("Title"),
+    "institution": N_("Institution"),
+    "faculty": N_("Faculty"),
+    "status": N_("Status"),
+    "errors": N_("Errors"),
+    "warnings": N_("Warnings"),
+    "not_assessed": N_("Not assessed"),
+    "failed_rules": N_("Failed rules"),
+    "findings": N_("Findings"),
+    "rule": N_("Rule"),
+    "severity": N_("Severity"),
+    "field": N_("Field"),
+    "value": N_("Value"),
+    "limit": N_("Limit"),
+    "message": N_("Message"),
+    "version": N_("Version"),
+    "source_key": N_("Source key"),
+    "source_url": N_("Source address"),
+    "quote": N_("Quote"),
+    "gloss": N_("Gloss"),
+    "count": N_("Count"),
+    "exceeded": N_("Exceeded"),
+    "over_by": N_("Over by"),
+    "ranking_required": N_("Ranking required"),
+}
+
+
+def heading(column: str, lang: Language) -> str:
+    """The heading of a workbook's *column* in *lang*."""
+    return tr(_HEADINGS[column], lang)
+
 
 def _safe(text: str) -> str:
     """CSV text a spreadsheet shows as it is, never runs as a formula."""
@@ -66,12 +108,18 @@ def _count(report: ApplicationReport, severity: Severity) -> int:
     return sum(1 for f in report.findings if f.severity is severity)
 
 
-def _finding_text(finding: Finding) -> str:
-    return f"{finding.severity} {finding.rule}: {finding.message}"
+def _severity(finding: Finding, lang: Language) -> str:
+    from callkit._render import severity_name  # noqa: PLC0415
+
+    return severity_name(finding.severity, lang)
 
 
-def application_row(report: ApplicationReport) -> dict[str, Any]:
-    """One application's row: its status, counts and findings as text."""
+def _finding_text(finding: Finding, lang: Language) -> str:
+    return f"{_severity(finding, lang)} {finding.rule}: {text(finding.message, lang)}"
+
+
+def application_row(report: ApplicationReport, lang: Language = "en") -> dict[str, Any]:
+    """One application's row: its status, counts and findings (in *lang*) as text."""
     shown = [f for f in report.findings if f.severity is not Severity.INFO]
     return {
         "source": report.source or "",
@@ -87,17 +135,25 @@ def application_row(report: ApplicationReport) -> dict[str, Any]:
         "failed_rules": ", ".join(
             dict.fromkeys(f.rule for f in report.findings if f.severity is Severity.ERROR)
         ),
-        "findings": " | ".join(_finding_text(f) for f in shown),
+        "findings": " | ".join(_finding_text(f, lang) for f in shown),
     }
 
 
-def finding_rows(review: Review) -> list[dict[str, Any]]:
+def finding_rows(review: Review, lang: Language = "en") -> list[dict[str, Any]]:
     """One row per finding of every application, and of every quota."""
     rows = []
     entries = [
         (r.source or "", r.application.title, r.findings, r.version) for r in review.applications
     ]
-    entries += [(f"quota of {q.institution}", "", q.findings, q.version) for q in review.quotas]
+    entries += [
+        (
+            tr("quota of {institution}", lang).format(institution=q.institution),
+            "",
+            q.findings,
+            q.version,
+        )
+        for q in review.quotas
+    ]
     for source, title, findings, version in entries:
         for f in findings:
             citation = f.source
@@ -106,11 +162,11 @@ def finding_rows(review: Review) -> list[dict[str, Any]]:
                     "source": source,
                     "title": title,
                     "rule": f.rule,
-                    "severity": str(f.severity),
+                    "severity": _severity(f, lang),
                     "field": f.field or "",
                     "value": f.value or "",
                     "limit": f.limit or "",
-                    "message": f.message,
+                    "message": text(f.message, lang),
                     "version": version.isoformat() if version else "",
                     "source_key": citation.source if citation else "",
                     "source_url": citation.url if citation else "",
@@ -121,19 +177,19 @@ def finding_rows(review: Review) -> list[dict[str, Any]]:
     return rows
 
 
-def to_csv(review: Review, delimiter: str = ",") -> str:
-    """The review as CSV, one row per application, for a spreadsheet."""
+def to_csv(review: Review, delimiter: str = ",", lang: Language = "en") -> str:
+    """The review as CSV, one row per application, for a spreadsheet.
+
+    The findings are in *lang*; the column names and the status (``pass`` or ``fail``) are
+    the same in every language.
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for report in review.applications:
-        row = application_row(report)
+        row = application_row(report, lang)
         writer.writerow([_safe(str(row[c])) for c in COLUMNS])
     return out.getvalue()
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _md(text: object) -> str:
@@ -141,84 +197,105 @@ def _md(text: object) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(review: Review, call: Call) -> str:
+_STATUS = {"pass": N_("pass"), "fail": N_("fail")}
+
+
+def to_markdown(review: Review, call: Call, lang: Language = "en") -> str:
     """The review as Markdown a person can paste into an email or a wiki page."""
+    from callkit._render import summary_line  # noqa: PLC0415
+
     summary = review.summary()
     version = (
-        f"as in force on {call.effective}" if call.history else f"as published on {call.effective}"
-    )
-    result = "OK" if review.ok else "NOT OK"
-    counts = (
-        f"Checked against `{call.id}` {version}: {_n(summary['applications'], 'application')}, "
-        f"{summary['ok']} pass, {summary['failed']} fail; {_n(summary['errors'], 'error')}, "
-        f"{_n(summary['warnings'], 'warning')}. **Result: {result}**"
-    )
+        tr("as in force on {date}", lang) if call.history else tr("as published on {date}", lang)
+    ).format(date=call.effective)
+    result = tr("OK", lang) if review.ok else tr("NOT OK", lang)
+    counts = tr("Checked against `{call}` {version}: {counts}. **Result: {result}**", lang)
     lines = [
-        f"# {call.title.en}",
+        f"# {_md(call.title.get(lang))}",
         "",
-        counts,
+        counts.format(
+            call=call.id, version=version, counts=summary_line(summary, lang), result=result
+        ),
         "",
-        "| Row | Title | Institution | Status | Failed rules |",
+        "| "
+        + " | ".join(
+            tr(h, lang)
+            for h in (N_("Row"), N_("Title"), N_("Institution"), N_("Status"), N_("Failed rules"))
+        )
+        + " |",
         "| --- | --- | --- | --- | --- |",
     ]
     for report in review.applications:
-        row = application_row(report)
+        row = application_row(report, lang)
         lines.append(
             f"| {_md(row['source'])} | {_md(row['title'])} | {_md(row['institution'])} | "
-            f"{row['status']} | {_md(row['failed_rules'])} |"
+            f"{tr(_STATUS[row['status']], lang)} | {_md(row['failed_rules'])} |"
         )
     problems = [
         r for r in review.applications if any(f.severity is not Severity.INFO for f in r.findings)
     ]
     if problems:
-        lines += ["", "## Findings", ""]
+        lines += ["", "## " + tr("Findings", lang), ""]
         for report in problems:
-            lines.append(f"### {_md(report.application.title or '(no title)')} ({report.source})")
+            title = _md(report.application.title or tr("(no title)", lang))
+            lines.append(f"### {title} ({_md(report.source)})")
             lines.append("")
             for f in report.findings:
                 if f.severity is Severity.INFO:
                     continue
                 source = f" ([{f.source.source}]({f.source.url}))" if f.source else ""
-                lines.append(f"- **{f.severity}** `{f.rule}`: {f.message}{source}")
+                message = _md(text(f.message, lang))
+                lines.append(f"- **{_severity(f, lang)}** `{f.rule}`: {message}{source}")
             lines.append("")
     if review.quotas:
+        headings = (N_("Institution"), N_("Count"), N_("Limit"), N_("Exceeded"))
         lines += [
-            "## Quotas",
+            "## " + tr("Quotas", lang),
             "",
-            "| Institution | Count | Limit | Exceeded |",
+            "| " + " | ".join(tr(h, lang) for h in headings) + " |",
             "| --- | --- | --- | --- |",
         ]
+        yes, no = tr("yes", lang), tr("no", lang)
         lines.extend(
-            f"| {_md(q.institution)} | {q.count} | {q.limit} | {'yes' if q.exceeded else 'no'} |"
+            f"| {_md(q.institution)} | {q.count} | {q.limit} | {yes if q.exceeded else no} |"
             for q in review.quotas
         )
         lines.append("")
     if review.problems:
-        lines += ["## Input problems", ""]
-        lines.extend(f"- {_md(p)}" for p in review.problems)
+        lines += ["## " + tr("Input problems", lang), ""]
+        lines.extend(f"- {_md(p.describe(lang))}" for p in review.problems)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def to_xlsx(review: Review, call: Call) -> bytes:
-    """The review as an Excel workbook: applications, findings and quotas, one sheet each."""
+def to_xlsx(review: Review, call: Call, lang: Language = "en") -> bytes:
+    """The review as an Excel workbook: applications, findings and quotas, one sheet each.
+
+    Headings, statuses, severities and messages are in *lang*.
+    """
     from openpyxl import Workbook  # noqa: PLC0415  (loaded only for workbooks)
 
+    yes, no = tr("yes", lang), tr("no", lang)
+    applications = []
+    for report in review.applications:
+        row = application_row(report, lang)
+        row["status"] = tr(_STATUS[row["status"]], lang)
+        applications.append(row)
     book = Workbook()
     sheets = [
-        ("Applications", COLUMNS, [application_row(r) for r in review.applications]),
-        ("Findings", FINDING_COLUMNS, finding_rows(review)),
+        (tr("Applications", lang), COLUMNS, applications),
+        (tr("Findings", lang), FINDING_COLUMNS, finding_rows(review, lang)),
         (
-            "Quotas",
-            ("institution", "count", "limit", "exceeded", "over_by", "ranking_required"),
+            tr("Quotas", lang),
+            QUOTA_COLUMNS,
             [
                 {
                     "institution": q.institution,
                     "count": q.count,
                     "limit": q.limit,
-                    "exceeded": q.exceeded,
+                    "exceeded": yes if q.exceeded else no,
                     "over_by": q.over_by,
-                    "ranking_required": q.ranking_required,
+                    "ranking_required": yes if q.ranking_required else no,
                 }
                 for q in review.quotas
             ],
@@ -229,14 +306,14 @@ def to_xlsx(review: Review, call: Call) -> bytes:
     book.remove(first)
     for title, columns, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(list(columns))
+        sheet.append([heading(c, lang) for c in columns])
         for row in rows:
             sheet.append([row[c] for c in columns])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text, whatever it starts with
         sheet.freeze_panes = "A2"
-    book.properties.title = f"{call.id}: {call.title.en}"
+    book.properties.title = f"{call.id}: {call.title.get(lang)}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
