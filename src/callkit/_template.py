@@ -12,6 +12,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from callkit._i18n import N_, tr
 from callkit._rules import CostRule, InstitutionRule, RequiredFieldsRule, SchemeRule, Term
 from callkit._text import Language, Text
 
@@ -20,42 +21,34 @@ if TYPE_CHECKING:
     from callkit._policy import InstitutionPolicy
 
 # What each field is, for fields no rule of the call names.
-_FIELD_NAMES: dict[str, Text] = {
-    "title": Text(nb="Tittel på prosjekt", en="Project title"),
-    "institution": Text(nb="Søkerinstitusjon", en="Applicant institution"),
-    "faculty": Text(nb="Fakultet", en="Faculty"),
-    "department": Text(nb="Institutt", en="Department"),
-    "theme": Text(nb="Tema", en="Theme"),
-    "applicant": Text(nb="Søker", en="Applicant"),
-    "qualifying_scheme": Text(nb="Kvalifiserende ordning", en="Qualifying scheme"),
-    "qualifying_project": Text(nb="Kvalifiserende prosjekt", en="Qualifying project"),
-    "partner_countries": Text(nb="Partnerland", en="Partner countries"),
-    "partner_institutions": Text(nb="Partnerinstitusjoner", en="Partner institutions"),
-    "rank": Text(nb="Rangering i fakultetet", en="Rank within the faculty"),
+_FIELD_NAMES: dict[str, str] = {
+    "title": N_("Project title"),
+    "institution": N_("Applicant institution"),
+    "faculty": N_("Faculty"),
+    "department": N_("Department"),
+    "theme": N_("Theme"),
+    "applicant": N_("Applicant"),
+    "qualifying_scheme": N_("Qualifying scheme"),
+    "qualifying_project": N_("Qualifying project"),
+    "partner_countries": N_("Partner countries"),
+    "partner_institutions": N_("Partner institutions"),
+    "rank": N_("Rank within the faculty"),
 }
 
-_HELP: dict[str, Text] = {
-    "title": Text(nb="Påkrevd.", en="Required."),
-    "institution": Text(nb="Påkrevd.", en="Required."),
-    "partner_countries": Text(
-        nb="Landkoder eller navn, skilt med semikolon: «BR; Japan».",
-        en="Country codes or names, separated by semicolons: 'BR; Japan'.",
-    ),
-    "partner_institutions": Text(nb="Skilt med semikolon.", en="Separated by semicolons."),
-    "rank": Text(
-        nb="1 for fakultetets høyest prioriterte søknad; unik innen fakultetet.",
-        en="1 for the faculty's first priority; unique within the faculty.",
-    ),
+_HELP: dict[str, str] = {
+    "title": N_("Required."),
+    "institution": N_("Required."),
+    "partner_countries": N_("Country codes or names, separated by semicolons: 'BR; Japan'."),
+    "partner_institutions": N_("Separated by semicolons."),
+    "rank": N_("1 for the faculty's first priority; unique within the faculty."),
 }
 
-_SHEET = Text(nb="Søkere", en="Applicants")
-_EXPLAIN_SHEET = Text(nb="Forklaring", en="Columns")
-_EXPLAIN_HEADINGS = {
-    "nb": ("Kolonne", "Felt", "Påkrevd", "Hva som skal stå her", "Kilde"),
-    "en": ("Column", "Field", "Required", "What to write", "Source"),
-}
-_YES = {"nb": "ja", "en": "yes"}
-_NO = {"nb": "nei", "en": "no"}
+_EXPLAIN_HEADINGS = (N_("Column"), N_("Field"), N_("Required"), N_("What to write"), N_("Source"))
+
+
+def _name(field: str) -> Text:
+    english = _FIELD_NAMES[field]
+    return Text(nb=tr(english, "nb"), en=english)
 
 
 def _required_terms(call: Call, policy: InstitutionPolicy | None) -> list[Term]:
@@ -77,9 +70,9 @@ def _codes(call: Call, field: str) -> str:
 def columns(call: Call, policy: InstitutionPolicy | None) -> list[tuple[str, Text, Term | None]]:
     """The template's columns: field, name, and the term of the rule that asks for it."""
     wanted: dict[str, tuple[Text, Term | None]] = {
-        "title": (_FIELD_NAMES["title"], None),
-        "institution": (_FIELD_NAMES["institution"], None),
-        "faculty": (_FIELD_NAMES["faculty"], None),
+        "title": (_name("title"), None),
+        "institution": (_name("institution"), None),
+        "faculty": (_name("faculty"), None),
     }
     for term in _required_terms(call, policy):
         wanted[term.code] = (term.name, term)
@@ -93,9 +86,9 @@ def columns(call: Call, policy: InstitutionPolicy | None) -> list[tuple[str, Tex
             "partner_countries",
             "partner_institutions",
         ):
-            wanted.setdefault(field, (_FIELD_NAMES[field], None))
+            wanted.setdefault(field, (_name(field), None))
     if policy is not None and policy.quota is not None and policy.quota.ranking is not None:
-        wanted["rank"] = (_FIELD_NAMES["rank"], None)
+        wanted["rank"] = (_name("rank"), None)
     return [(field, name, term) for field, (name, term) in wanted.items()]
 
 
@@ -121,18 +114,18 @@ def to_xlsx(call: Call, policy: InstitutionPolicy | None, lang: Language) -> byt
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101  (a new workbook has a sheet)
-    sheet.title = _SHEET.get(lang)
+    sheet.title = tr("Applicants", lang)
     sheet.append(headings(call, policy, lang))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    explain = book.create_sheet(_EXPLAIN_SHEET.get(lang))
-    explain.append(list(_EXPLAIN_HEADINGS[lang]))
+    explain = book.create_sheet(tr("Columns", lang))
+    explain.append([tr(heading, lang) for heading in _EXPLAIN_HEADINGS])
     required = {t.code for t in _required_terms(call, policy)} | {"title", "institution"}
     for field, name, term in columns(call, policy):
-        what = _HELP.get(field, Text(nb="", en="")).get(lang)
+        what = tr(_HELP[field], lang) if field in _HELP else ""
         if not what and field in required:
-            what = {"nb": "Påkrevd.", "en": "Required."}[lang]
+            what = tr("Required.", lang)
         codes = _codes(call, field)
         if codes:
             what = f"{what} {codes}".strip()
@@ -145,7 +138,7 @@ def to_xlsx(call: Call, policy: InstitutionPolicy | None, lang: Language) -> byt
             [
                 f"{name.get(lang)} ({field})",
                 field,
-                _YES[lang] if field in required else _NO[lang],
+                tr("yes", lang) if field in required else tr("no", lang),
                 what,
                 source,
             ]
