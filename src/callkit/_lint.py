@@ -19,8 +19,9 @@ import pendulum
 
 from callkit._errors import DefinitionError
 from callkit._finding import Severity
+from callkit._i18n import Either, Language, Localized, Message, Word, msg
 from callkit._provenance import Citation
-from callkit._timeline import Milestone, MilestoneKind
+from callkit._timeline import KIND_NAMES, Milestone, MilestoneKind
 from callkit._versions import CallDefinition
 
 if TYPE_CHECKING:
@@ -101,10 +102,32 @@ class LintFinding:
         }
 
 
-def describe(milestone: Milestone) -> str:
+def describe(milestone: Milestone) -> Message:
     """A milestone named for a person: kind, title, date and whose it is."""
-    who = f" of {milestone.institution}" if milestone.institution else ""
-    return f"{milestone.kind} {milestone.title.en!r}{who} ({milestone.isoformat()})"
+    args = {
+        "kind": Word(KIND_NAMES[milestone.kind]),
+        "title": milestone.title,
+        "when": milestone.isoformat(),
+    }
+    if milestone.institution:
+        return msg(
+            "{kind} “{title}” of {institution} ({when})", **args, institution=milestone.institution
+        )
+    return msg("{kind} “{title}” ({when})", **args)
+
+
+class _Weekday(Localized):
+    """The name of a date's weekday, in the message's language."""
+
+    __slots__ = ("day",)
+
+    def __init__(self, day: dt.date) -> None:
+        self.day = day
+
+    def get(self, lang: Language) -> str:
+        return pendulum.Date(self.day.year, self.day.month, self.day.day).format(
+            "dddd", locale=lang
+        )
 
 
 def _weekdays() -> dict[str, int]:
@@ -122,7 +145,7 @@ class _Linter:
         self.call = call
         self.timeline = call.timeline
 
-    def finding(self, code: str, severity: Severity, message: str, m: Milestone) -> LintFinding:
+    def finding(self, code: str, severity: Severity, message: Message, m: Milestone) -> LintFinding:
         return LintFinding(
             code=code,
             severity=severity,
@@ -159,9 +182,17 @@ class _Linter:
             yield self.finding(
                 "zone-label",
                 Severity.WARNING,
-                f"published as {m.published!r}, but on {m.day} {m.zone} is on {actual} "
-                f"(UTC{at.format('Z')}), not {' or '.join(labels)}: the instant is "
-                f"{at.in_tz('UTC').format('YYYY-MM-DD HH:mm')} UTC",
+                msg(
+                    "published as {published!r}, but on {day} {zone} is on {actual} "
+                    "(UTC{offset}), not {labels}: the instant is {utc} UTC",
+                    published=m.published,
+                    day=m.day,
+                    zone=m.zone,
+                    actual=actual,
+                    offset=at.format("Z"),
+                    labels=Either(labels),
+                    utc=at.in_tz("UTC").format("YYYY-MM-DD HH:mm"),
+                ),
                 m,
             )
 
@@ -174,11 +205,15 @@ class _Linter:
             for word in _WORD.findall(m.published):
                 weekday = names.get(word.casefold())
                 if weekday is not None and weekday != m.day.weekday():
-                    actual = pendulum.Date(m.day.year, m.day.month, m.day.day).format("dddd")
                     yield self.finding(
                         "weekday",
                         Severity.ERROR,
-                        f"published as {m.published!r}, but {m.day} is a {actual}",
+                        msg(
+                            "published as {published!r}, but {day} is a {weekday}",
+                            published=m.published,
+                            day=m.day,
+                            weekday=_Weekday(m.day),
+                        ),
                         m,
                     )
 
@@ -188,8 +223,10 @@ class _Linter:
                 yield self.finding(
                     "naive",
                     Severity.WARNING,
-                    "the milestone has no zone, so the instant its day starts and ends "
-                    "depends on where it is read; give it an IANA zone",
+                    msg(
+                        "the milestone has no zone, so the instant its day starts and ends "
+                        "depends on where it is read; give it an IANA zone"
+                    ),
                     m,
                 )
 
@@ -202,8 +239,10 @@ class _Linter:
                     yield self.finding(
                         "internal-after-deadline",
                         Severity.ERROR,
-                        f"the internal deadline is after the funder's deadline "
-                        f"({deadlines[-1].isoformat()})",
+                        msg(
+                            "the internal deadline is after the funder's deadline ({deadline})",
+                            deadline=deadlines[-1].isoformat(),
+                        ),
                         m,
                     )
                 continue
@@ -211,8 +250,11 @@ class _Linter:
                 yield self.finding(
                     "internal-after-deadline",
                     Severity.WARNING,
-                    f"the internal deadline lasts the whole day, past the funder's deadline "
-                    f"at {served[0].isoformat()}: give it a time",
+                    msg(
+                        "the internal deadline lasts the whole day, past the funder's deadline "
+                        "at {deadline}: give it a time",
+                        deadline=served[0].isoformat(),
+                    ),
                     m,
                 )
 
@@ -229,7 +271,10 @@ class _Linter:
                     yield self.finding(
                         "out-of-order",
                         Severity.ERROR,
-                        f"the deadline is not after the call opens ({opens.isoformat()})",
+                        msg(
+                            "the deadline is not after the call opens ({opens})",
+                            opens=opens.isoformat(),
+                        ),
                         d,
                     )
         stages = {d.stage: d for d in deadlines if d.stage}
@@ -237,7 +282,7 @@ class _Linter:
             yield self.finding(
                 "out-of-order",
                 Severity.ERROR,
-                "the full proposal's deadline is not after the outline's",
+                msg("the full proposal's deadline is not after the outline's"),
                 stages["full"],
             )
         sequence = [
@@ -251,15 +296,23 @@ class _Linter:
                 yield self.finding(
                     "out-of-order",
                     Severity.ERROR,
-                    f"the {after.kind} is before the {before.kind} ({before.isoformat()})",
+                    msg(
+                        "the {after} is before the {before} ({when})",
+                        after=Word(KIND_NAMES[after.kind]),
+                        before=Word(KIND_NAMES[before.kind]),
+                        when=before.isoformat(),
+                    ),
                     after,
                 )
         if deadlines and present and present[0].start < deadlines[0].start:
             yield self.finding(
                 "out-of-order",
                 Severity.ERROR,
-                f"the {present[0].kind} is before the application deadline "
-                f"({deadlines[0].isoformat()})",
+                msg(
+                    "the {kind} is before the application deadline ({deadline})",
+                    kind=Word(KIND_NAMES[present[0].kind]),
+                    deadline=deadlines[0].isoformat(),
+                ),
                 present[0],
             )
 
@@ -270,7 +323,7 @@ def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
 
     call = definition.latest
 
-    def finding(code: str, severity: Severity, message: str, where: Provenance) -> LintFinding:
+    def finding(code: str, severity: Severity, message: Message, where: Provenance) -> LintFinding:
         return LintFinding(code=code, severity=severity, message=message, source=call.cite(where))
 
     unknown = dict.fromkeys(
@@ -283,7 +336,7 @@ def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
         finding(
             "country",
             Severity.ERROR,
-            f"{where}: {code!r} is not the ISO 3166 code of a country",
+            msg("{where}: {code!r} is not the ISO 3166 code of a country", where=where, code=code),
             provenance,
         )
         for where, code, provenance in unknown
@@ -293,9 +346,14 @@ def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
             yield finding(
                 "quota-names",
                 Severity.WARNING,
-                f"the quota of {policy.institution} counts only applications that name it "
-                f"{policy.institution!r}, {policy.name.nb!r} or {policy.name.en!r}: list the "
-                "other names it goes by in 'names'",
+                msg(
+                    "the quota of {institution} counts only applications that name it "
+                    "{institution!r}, {nb!r} or {en!r}: list the other names it goes by in "
+                    "'names'",
+                    institution=policy.institution,
+                    nb=policy.name.nb,
+                    en=policy.name.en,
+                ),
                 policy.quota.provenance,
             )
     # Amendments out of date order do not load at all: lint_definition reports them.
@@ -304,7 +362,7 @@ def _definition_findings(definition: CallDefinition) -> Iterator[LintFinding]:
             yield finding(
                 "unquoted",
                 Severity.WARNING,
-                f"the rule {rule.id!r} cites its source but no sentence of it",
+                msg("the rule {rule!r} cites its source but no sentence of it", rule=rule.id),
                 rule.provenance,
             )
 

@@ -10,6 +10,7 @@ import pendulum
 
 from callkit._finding import Finding, Severity
 from callkit._i18n import N_, msgs, text, tr
+from callkit._timeline import KIND_NAMES
 from callkit._versions import Change
 
 if TYPE_CHECKING:
@@ -130,22 +131,9 @@ def _when_heading(tz: str | None, lang: Language) -> str:
     return tr("When ({zone})", lang).format(zone=tz) if tz else tr("When (local)", lang)
 
 
-_KINDS = {
-    "opens": N_("opens"),
-    "info_session": N_("info session"),
-    "internal_deadline": N_("internal deadline"),
-    "deadline": N_("deadline"),
-    "submission": N_("submission"),
-    "earliest_start": N_("earliest start"),
-    "latest_start": N_("latest start"),
-    "latest_end": N_("latest end"),
-    "event": N_("event"),
-}
-
-
 def kind_name(kind: str, lang: Language) -> str:
     """A milestone kind as people read it in *lang*."""
-    return tr(_KINDS[kind], lang) if kind in _KINDS else kind
+    return tr(KIND_NAMES[kind], lang) if kind in KIND_NAMES else kind
 
 
 def render_timeline(
@@ -469,7 +457,9 @@ def render_lint(target: str, findings: Iterable[LintFinding], lang: Language = "
         mark = severity_name(f.severity, lang)
         lines.append(_wrap(f"{mark:<7} {f.code}: {text(f.message, lang)}", "  "))
         if f.milestone:
-            milestone = tr("milestone: {milestone}", lang).format(milestone=f.milestone)
+            milestone = tr("milestone: {milestone}", lang).format(
+                milestone=text(f.milestone, lang)
+            )
             lines.append(_wrap(milestone, "          "))
         if f.source:
             source = tr("source: {source}", lang).format(source=cite(f.source, lang))

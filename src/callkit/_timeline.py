@@ -12,6 +12,7 @@ import attrs
 import pendulum
 
 from callkit._countries import check_code
+from callkit._i18n import N_
 from callkit._provenance import Provenance
 from callkit._text import Text
 from callkit._workdays import Rollover, add_working_days, roll
@@ -41,6 +42,20 @@ class MilestoneKind(enum.StrEnum):
     """The latest date a funded project may end."""
     EVENT = "event"
     """Anything else worth a place in the calendar."""
+
+
+KIND_NAMES: dict[str, str] = {
+    MilestoneKind.OPENS: N_("opens"),
+    MilestoneKind.INFO_SESSION: N_("info session"),
+    MilestoneKind.INTERNAL_DEADLINE: N_("internal deadline"),
+    MilestoneKind.DEADLINE: N_("deadline"),
+    MilestoneKind.SUBMISSION: N_("submission"),
+    MilestoneKind.EARLIEST_START: N_("earliest start"),
+    MilestoneKind.LATEST_START: N_("latest start"),
+    MilestoneKind.LATEST_END: N_("latest end"),
+    MilestoneKind.EVENT: N_("event"),
+}
+"""Each kind of milestone as people call it (in English, the catalogue's source)."""
 
 
 @cache
