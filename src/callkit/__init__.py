@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         PluginError,
     )
     from callkit._finding import Finding, Severity
+    from callkit._i18n import Language, Message, default_language, msg
     from callkit._money import Money
     from callkit._policy import InstitutionPolicy, Note, Quota
     from callkit._provenance import Citation, Provenance, Source
@@ -109,6 +110,8 @@ __all__ = [
     "InputProblem",
     "InstitutionPolicy",
     "InstitutionRule",
+    "Language",
+    "Message",
     "Milestone",
     "MilestoneKind",
     "Money",
@@ -139,12 +142,14 @@ __all__ = [
     "__version__",
     "clear_cache",
     "configure_converter",
+    "default_language",
     "get_call",
     "get_definition",
     "list_calls",
     "load_call",
     "load_definition",
     "make_converter",
+    "msg",
     "read_application_file",
     "read_applications",
     "run_case",
@@ -187,6 +192,8 @@ _LAZY = {
     "InstitutionPolicy": "callkit._policy",
     "InstitutionRule": "callkit._rules",
     "Milestone": "callkit._timeline",
+    "Language": "callkit._i18n",
+    "Message": "callkit._i18n",
     "MilestoneKind": "callkit._timeline",
     "Money": "callkit._money",
     "NoDeadlineError": "callkit._errors",
@@ -215,12 +222,14 @@ _LAZY = {
     "Timeline": "callkit._timeline",
     "clear_cache": "callkit._registry",
     "configure_converter": "callkit._convert",
+    "default_language": "callkit._i18n",
     "get_call": "callkit._registry",
     "get_definition": "callkit._registry",
     "list_calls": "callkit._registry",
     "load_call": "callkit._convert",
     "load_definition": "callkit._convert",
     "make_converter": "callkit._convert",
+    "msg": "callkit._i18n",
     "read_application_file": "callkit._readers",
     "read_applications": "callkit._readers",
     "structure_call": "callkit._convert",

@@ -190,9 +190,15 @@ def localize(value: object, lang: Language) -> Any:  # noqa: ANN401  (formatted 
 
 
 def _render(
-    template: str, plural: str | None, n: int | None, args: Mapping[str, object], lang: Language
+    template: str | Localized,
+    plural: str | None,
+    n: int | None,
+    args: Mapping[str, object],
+    lang: Language,
 ) -> str:
-    if plural is None:
+    if isinstance(template, Localized):
+        text = template.get(lang)
+    elif plural is None:
         text = tr(template, lang)
     elif lang == "en":
         text = template if n == 1 else plural
@@ -209,16 +215,20 @@ class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
     A message compares, hashes and prints as its English text, so it can stand wherever
     text is expected; :meth:`get` gives it in any language callkit speaks. Build one with
     :func:`msg` or :func:`msgs`, so that its template is in the catalogue.
+
+    A plugin, whose messages are in no catalogue of callkit's, gives its template in both
+    languages instead, as a :class:`~callkit.Text`:
+    ``msg(Text(nb="{n} tegn er for mye", en="{n} characters are too many"), n=300)``.
     """
 
-    template: str
+    template: str | Localized
     plural: str | None
     n: int | None
     args: Mapping[str, object]
 
     def __new__(
         cls,
-        template: str,
+        template: str | Localized,
         args: Mapping[str, object],
         plural: str | None = None,
         n: int | None = None,
@@ -242,8 +252,12 @@ class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
         return (Message, (self.template, dict(self.args), self.plural, self.n))
 
 
-def msg(template: str, /, **args: object) -> Message:
-    """The message *template* (English, with ``{name}`` fields) with *args*."""
+def msg(template: str | Localized, /, **args: object) -> Message:
+    """The message *template* with *args*.
+
+    *template* is English with ``{name}`` fields, translated through the catalogue, or a
+    :class:`~callkit.Text` that gives it in both languages.
+    """
     return Message(template, args)
 
 

@@ -288,7 +288,7 @@ def render_call(call: Call, lang: Language = "en") -> str:
 
 def _rule_block(rule: AnyRule, call: Call, lang: Language) -> list[str]:
     lines = [f"  {rule.id}  {rule.title.get(lang)}"]
-    lines.append(_wrap(rule.describe().get(lang), "         "))
+    lines.append(_wrap(text(rule.describe(), lang), "         "))
     lines += _cite_lines(call, rule.provenance, "         ", lang)
     for group in getattr(rule, "groups", ()):
         lines.append(_wrap(f"{group.title.get(lang)}: {', '.join(group.countries)}", "         "))
@@ -457,9 +457,7 @@ def render_lint(target: str, findings: Iterable[LintFinding], lang: Language = "
         mark = severity_name(f.severity, lang)
         lines.append(_wrap(f"{mark:<7} {f.code}: {text(f.message, lang)}", "  "))
         if f.milestone:
-            milestone = tr("milestone: {milestone}", lang).format(
-                milestone=text(f.milestone, lang)
-            )
+            milestone = tr("milestone: {milestone}", lang).format(milestone=text(f.milestone, lang))
             lines.append(_wrap(milestone, "          "))
         if f.source:
             source = tr("source: {source}", lang).format(source=cite(f.source, lang))
@@ -627,7 +625,7 @@ def render_explain(
         ),
         f"  {rule.title.get(lang)} / {rule.title.get(other)}",
         "",
-        _wrap(tr("Asks: {asks}", lang).format(asks=rule.describe().get(lang)), "  "),
+        _wrap(tr("Asks: {asks}", lang).format(asks=text(rule.describe(), lang)), "  "),
         _wrap(tr("Source: {source}", lang).format(source=source), "  "),
     ]
     lines.extend(

@@ -110,8 +110,8 @@ class Rule:
             )
             raise ValueError(msg)
 
-    def describe(self) -> Message:  # pragma: no cover - every kind overrides
-        """What the rule asks, in one sentence."""
+    def describe(self) -> str:  # pragma: no cover - every kind overrides
+        """What the rule asks, in one sentence: a :class:`~callkit.Message`, in both languages."""
         raise NotImplementedError
 
     @property

@@ -47,9 +47,15 @@ class TitleLengthRule(callkit.Rule):
         """The application fields the rule looks at."""
         return frozenset({"title"})
 
-    def describe(self) -> str:
-        """What the rule asks, in one English sentence."""
-        return f"a project title of at most {self.maximum} characters, spaces included"
+    def describe(self) -> callkit.Message:
+        """What the rule asks, in one sentence, in English and Norwegian."""
+        return callkit.msg(
+            callkit.Text(
+                en="a project title of at most {maximum} characters, spaces included",
+                nb="en prosjekttittel på høyst {maximum} tegn, mellomrom medregnet",
+            ),
+            maximum=self.maximum,
+        )
 
     def compile(self, ctx: callkit.RuleContext) -> callkit.RuleCheck:
         """Build the check: everything that does not depend on the application is done here."""
@@ -65,7 +71,12 @@ class TitleLengthRule(callkit.Rule):
                     callkit.Finding(
                         rule=self.id,
                         severity=callkit.Severity.INFO,
-                        message="not assessed: no title given",
+                        message=callkit.msg(
+                            callkit.Text(
+                                en="not assessed: no title given",
+                                nb="ikke vurdert: ingen tittel oppgitt",
+                            )
+                        ),
                         source=citation,
                         field="title",
                     )
@@ -76,8 +87,16 @@ class TitleLengthRule(callkit.Rule):
                 callkit.Finding(
                     rule=self.id,
                     severity=self.severity,
-                    message=f"the title has {length} characters; at most {maximum} are allowed, "
-                    "spaces included",
+                    message=callkit.msg(
+                        callkit.Text(
+                            en="the title has {length} characters; at most {maximum} are "
+                            "allowed, spaces included",
+                            nb="tittelen har {length} tegn; høyst {maximum} er tillatt, "
+                            "mellomrom medregnet",
+                        ),
+                        length=length,
+                        maximum=maximum,
+                    ),
                     source=citation,
                     field="title",
                     value=str(length),
