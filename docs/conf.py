@@ -62,6 +62,8 @@ nitpick_ignore_regex = [
     ("py:class", r"collections\.abc\.\w+"),
     # Returned by Registry.summary, for `callkit calls`, but not exported by callkit.
     ("py:class", r"(callkit\._summary\.)?CallSummary"),
+    # The base of callkit's language-dependent message arguments; internal to callkit.
+    ("py:class", r"(callkit\._i18n\.)?Localized"),
 ]
 
 

@@ -214,7 +214,8 @@ class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
 
     A message compares, hashes and prints as its English text, so it can stand wherever
     text is expected; :meth:`get` gives it in any language callkit speaks. Build one with
-    :func:`msg` or :func:`msgs`, so that its template is in the catalogue.
+    :func:`msg` (or ``msgs``, for a message with a plural form), so that its template is
+    in the catalogue.
 
     A plugin, whose messages are in no catalogue of callkit's, gives its template in both
     languages instead, as a :class:`~callkit.Text`:
