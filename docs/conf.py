@@ -31,6 +31,8 @@ version = ".".join(release.split(".")[:2])
 # -- General ---------------------------------------------------------------------------------
 
 extensions = [
+    "callkit_lists",
+    "callkit_run",
     "callkit_schema",
     "myst_parser",
     "sphinx.ext.autodoc",
