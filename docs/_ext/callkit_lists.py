@@ -465,8 +465,8 @@ def _csv(headings: list[str], path: Path, rows: list[Row], extra: tuple[str, ...
 
 def write_lists(app: Sphinx) -> None:
     """Write the example lists into the workspace."""
-    template = _template(app)
-    csv_template = _template(app, "--format", "csv")
+    template = _template(app, "--lang", "nb")
+    csv_template = _template(app, "--format", "csv", "--lang", "nb")
     if template is None or csv_template is None:
         return
     headings = next(csv.reader(io.StringIO(csv_template.decode("utf-8-sig")), delimiter=";"))
