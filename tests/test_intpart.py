@@ -441,7 +441,7 @@ class TestQuota:
             assert finding.field == "rank"
 
     def test_duplicate_rank_within_faculty(self, intpart: callkit.Call) -> None:
-        """Two applications of one faculty with rank 1 are both errors."""
+        """Within the quota, two applications of one faculty with rank 1 both get a warning."""
         apps = [
             vary(title="A", faculty="MN", rank=1),
             vary(title="B", faculty="MN", rank=1),
@@ -449,8 +449,17 @@ class TestQuota:
         ]
         reports = intpart.review(apps).applications
         assert [bool(rule_findings(r, "quota")) for r in reports] == [True, True, False]
-        assert not reports[0].ok
-        assert reports[2].ok
+        assert rule_findings(reports[0], "quota")[0].severity is Severity.WARNING
+        assert all(r.ok for r in reports)
+
+    def test_duplicate_rank_over_the_quota(self, intpart: callkit.Call) -> None:
+        """Over the quota, where ranks decide, a duplicate rank is an error."""
+        apps = [*_uib(19, faculty="HF"), *(vary(faculty="MN", rank=1) for _ in range(2))]
+        reports = intpart.review(apps).applications
+        (finding,) = rule_findings(reports[-1], "quota")
+        assert finding.severity is Severity.ERROR
+        assert finding.field == "rank"
+        assert not reports[-1].ok
 
 
 class TestInstitutionName:

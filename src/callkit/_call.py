@@ -528,7 +528,8 @@ class Call:
                     position,
                     Finding(
                         rule=QUOTA_RULE,
-                        severity=Severity.ERROR,
+                        # Ranks decide only over the quota; below it a clash is worth a look.
+                        severity=Severity.ERROR if ranking_required else Severity.WARNING,
                         message=message,
                         source=citation,
                         field="rank",
