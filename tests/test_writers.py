@@ -101,6 +101,7 @@ class TestXlsx:
         assert urls == {"https://www.uib.no/internasjonalt/146026/intpart"}
         quotas = list(book["Quotas"].iter_rows(values_only=True))
         assert quotas[1][:3] == ("UiB", 2, 20)
+        assert all(cell.font.bold for cell in book["Applications"][1])
 
 
 class TestMarkdown:
@@ -114,6 +115,21 @@ class TestMarkdown:
         assert "**error** `research-and-education`" in out
         assert "(https://www.uib.no/internasjonalt/146026/intpart)" in out
         assert "## Quotas" in out
+
+    def test_quota_exceeded(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An exceeded quota says by how much and by faculty, not only that it is exceeded."""
+        path = tmp_path / "many.csv"
+        rows = [f"Project {i},UiB,{'MN' if i % 2 else 'HF'},Brazil,yes,yes" for i in range(21)]
+        path.write_text(
+            "title,institution,faculty,partner_countries,research,education\n"
+            + "\n".join(rows)
+            + "\n",
+            encoding="utf-8",
+        )
+        _, out = _check(capsys, str(path), "--format", "markdown")
+        assert "| UiB | 21 | 20 | yes |" in out
+        assert "- **error** `quota`: University of Bergen (UiB) has 21 applications" in out
+        assert "By faculty: HF 11, MN 10." in out
 
 
 def test_json_unchanged(listing: Path, capsys: pytest.CaptureFixture[str]) -> None:

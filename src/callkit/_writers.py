@@ -20,6 +20,8 @@ from callkit._finding import Severity
 from callkit._i18n import N_, text, tr
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from callkit._call import Call
     from callkit._finding import Finding
     from callkit._i18n import Language
@@ -200,6 +202,18 @@ def _md(text: object) -> str:
 _STATUS = {"pass": N_("pass"), "fail": N_("fail")}
 
 
+def _md_findings(findings: Iterable[Finding], lang: Language) -> list[str]:
+    """A Markdown list item per finding (not those not assessed), each with its source."""
+    lines = []
+    for f in findings:
+        if f.severity is Severity.INFO:
+            continue
+        source = f" ([{f.source.source}]({f.source.url}))" if f.source else ""
+        message = _md(text(f.message, lang))
+        lines.append(f"- **{_severity(f, lang)}** `{f.rule}`: {message}{source}")
+    return lines
+
+
 def to_markdown(review: Review, call: Call, lang: Language = "en") -> str:
     """The review as Markdown a person can paste into an email or a wiki page."""
     from callkit._render import summary_line  # noqa: PLC0415
@@ -240,12 +254,7 @@ def to_markdown(review: Review, call: Call, lang: Language = "en") -> str:
             title = _md(report.application.title or tr("(no title)", lang))
             lines.append(f"### {title} ({_md(report.source)})")
             lines.append("")
-            for f in report.findings:
-                if f.severity is Severity.INFO:
-                    continue
-                source = f" ([{f.source.source}]({f.source.url}))" if f.source else ""
-                message = _md(text(f.message, lang))
-                lines.append(f"- **{_severity(f, lang)}** `{f.rule}`: {message}{source}")
+            lines += _md_findings(report.findings, lang)
             lines.append("")
     if review.quotas:
         headings = (N_("Institution"), N_("Count"), N_("Limit"), N_("Exceeded"))
@@ -261,6 +270,8 @@ def to_markdown(review: Review, call: Call, lang: Language = "en") -> str:
             for q in review.quotas
         )
         lines.append("")
+        quota_findings = _md_findings([f for q in review.quotas for f in q.findings], lang)
+        lines += [*quota_findings, ""] if quota_findings else []
     if review.problems:
         lines += ["## " + tr("Input problems", lang), ""]
         lines.extend(f"- {_md(p.describe(lang))}" for p in review.problems)
@@ -274,6 +285,8 @@ def to_xlsx(review: Review, call: Call, lang: Language = "en") -> bytes:
     Headings, statuses, severities and messages are in *lang*.
     """
     from openpyxl import Workbook  # noqa: PLC0415  (loaded only for workbooks)
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     yes, no = tr("yes", lang), tr("no", lang)
     applications = []
@@ -304,14 +317,22 @@ def to_xlsx(review: Review, call: Call, lang: Language = "en") -> bytes:
     first = book.active
     assert first is not None  # noqa: S101  (a new workbook has a sheet)
     book.remove(first)
+    bold = Font(bold=True)
     for title, columns, rows in sheets:
         sheet = book.create_sheet(title)
         sheet.append([heading(c, lang) for c in columns])
+        widths = [len(heading(c, lang)) for c in columns]
         for row in rows:
             sheet.append([row[c] for c in columns])
-            for cell in sheet[sheet.max_row]:
+            for i, cell in enumerate(sheet[sheet.max_row]):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text, whatever it starts with
+                widths[i] = max(widths[i], len(str(cell.value or "")))
+        for cell in sheet[1]:
+            cell.font = bold
+        for i, width in enumerate(widths, start=1):
+            # As wide as the widest cell, within reason: long findings wrap in Excel anyway.
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(width, 6), 60) + 2
         sheet.freeze_panes = "A2"
     book.properties.title = f"{call.id}: {call.title.get(lang)}"
     out = io.BytesIO()
