@@ -284,7 +284,7 @@ def _cmd_calls(args: argparse.Namespace) -> int:
         except CallkitError as error:
             if registry.strict:
                 raise
-            _warn(_left_out(call_id, error, args.lang))
+            _warn(_left_out(call_id, error, args.lang), args.lang)
     if args.format == "json":
         _emit(
             [
@@ -380,7 +380,7 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
         except CallkitError as error:
             if registry.strict:
                 raise
-            _warn(_left_out(call_id, error, args.lang))
+            _warn(_left_out(call_id, error, args.lang), args.lang)
             continue
         timeline = call.timeline.for_institution(_institution(call, args.institution, strict=False))
         entries.extend((call, m) for m in timeline.between(start, end))
@@ -486,7 +486,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
         except CallkitError as error:
             if args.call_ids or registry.strict:
                 raise
-            _warn(_left_out(call_id, error, args.lang))
+            _warn(_left_out(call_id, error, args.lang), args.lang)
             continue
         if definition is not None:
             results.extend(run_case(definition, case) for case in cases)
@@ -584,10 +584,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         applications.extend(result.applications)
         problems.extend(result.problems)
         for warning in result.warnings:
-            _warn(text(warning, args.lang))
+            _warn(text(warning, args.lang), args.lang)
     if fatal:
         for problem in (*fatal, *problems):
-            _error(problem.describe(args.lang))
+            _error(problem.describe(args.lang), args.lang)
         return EXIT_USAGE
     wanted = len(applications) >= PROGRESS_FROM and sys.stderr.isatty()
     progress = _progress(args.lang) if wanted else None
@@ -597,7 +597,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     _write_review(review, call, args)
     if problems:
         for problem in problems:
-            _error(problem.describe(args.lang))
+            _error(problem.describe(args.lang), args.lang)
         return EXIT_USAGE
     return EXIT_OK if review.ok else EXIT_FINDINGS
 
@@ -678,16 +678,12 @@ class _UsageError(CallkitError):
     """The command was given something it cannot use."""
 
 
-_LANG: list[Language] = ["en"]
-"""The language of this run's messages on standard error."""
+def _error(message: str, lang: Language) -> None:
+    sys.stderr.write(f"callkit: {tr('error', lang)}: {message}\n")
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(f"callkit: {tr('error', _LANG[0])}: {message}\n")
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"callkit: {tr('warning', _LANG[0])}: {message}\n")
+def _warn(message: str, lang: Language) -> None:
+    sys.stderr.write(f"callkit: {tr('warning', lang)}: {message}\n")
 
 
 def _left_out(call_id: str, error: CallkitError, lang: Language) -> str:
@@ -726,12 +722,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     args.lang = getattr(args, "lang", None) or default_language()
-    _LANG[0] = args.lang
     try:
         return _COMMANDS[args.command](args)
     except CallkitError as error:
         for line in _say(error, args.lang).splitlines() or [type(error).__name__]:
-            _error(line.strip())
+            _error(line.strip(), args.lang)
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader of our output went away (``callkit check ... | head``): not an error.
@@ -740,9 +735,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001  (the last resort: one line, never a traceback)
-        _error(
-            tr("internal error, please report it: {error}", args.lang).format(
-                error=f"{type(error).__name__}: {error}"
-            )
-        )
+        report = tr("internal error, please report it: {error}", args.lang)
+        _error(report.format(error=f"{type(error).__name__}: {error}"), args.lang)
         return EXIT_INTERNAL
