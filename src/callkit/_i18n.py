@@ -184,7 +184,7 @@ def either(items: list[str], lang: Language) -> str:
 
 def localize(value: object, lang: Language) -> Any:  # noqa: ANN401  (formatted as given)
     """*value* in *lang* when it reads differently by language, otherwise *value* itself."""
-    if isinstance(value, Message | Localized):
+    if isinstance(value, _BILINGUAL):
         return value.get(lang)
     return value
 
@@ -206,7 +206,9 @@ def _render(
         text = catalogue(lang).ngettext(template, plural, n or 0)
     if not args:
         return text
-    return text.format_map({k: localize(v, lang) for k, v in args.items()})
+    return text.format_map(
+        {k: v.get(lang) if isinstance(v, _BILINGUAL) else v for k, v in args.items()}
+    )
 
 
 class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
@@ -251,6 +253,10 @@ class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as the template and arguments, not as the English text."""
         return (Message, (self.template, dict(self.args), self.plural, self.n))
+
+
+_BILINGUAL = (Message, Localized)
+"""What reads differently in each language, as :func:`isinstance` takes it."""
 
 
 def msg(template: str | Localized, /, **args: object) -> Message:

@@ -183,17 +183,17 @@ class InstitutionRule(Rule):
         countries = frozenset(self.countries)
         allowed_types = _Named(self.types)
         allowed_countries = Countries(self.countries)
+        no_type = self._not_assessed(citation, msg("no institution type given"), "institution_type")
+        no_country = self._not_assessed(
+            citation, msg("no institution country given"), "institution_country"
+        )
 
         def check(app: Application, policy: InstitutionPolicy | None) -> list[Finding]:
             kind = app.institution_type or (policy.type if policy else None)
             country = app.institution_country or (policy.country if policy else None)
             findings: list[Finding] = []
             if kind is None:
-                findings.append(
-                    self._not_assessed(
-                        citation, msg("no institution type given"), "institution_type"
-                    )
-                )
+                findings.append(no_type)
             elif normalise_name(kind) not in types:
                 findings.append(
                     self._fail(
@@ -210,11 +210,7 @@ class InstitutionRule(Rule):
                     )
                 )
             if country is None:
-                findings.append(
-                    self._not_assessed(
-                        citation, msg("no institution country given"), "institution_country"
-                    )
-                )
+                findings.append(no_country)
             elif country not in countries:
                 findings.append(
                     self._fail(
@@ -259,15 +255,14 @@ class SchemeRule(Rule):
         citation = ctx.cite(self.provenance)
         schemes = _lookup(self.schemes)
         allowed = ", ".join(t.code for t in self.schemes)
+        no_scheme = self._not_assessed(
+            citation, msg("no qualifying scheme given"), "qualifying_scheme"
+        )
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             scheme = app.qualifying_scheme
             if not scheme:
-                return [
-                    self._not_assessed(
-                        citation, msg("no qualifying scheme given"), "qualifying_scheme"
-                    )
-                ]
+                return [no_scheme]
             if normalise_name(scheme) in schemes:
                 return []
             return [
@@ -355,15 +350,14 @@ class PartnerCountryRule(Rule):
         eligible = frozenset(self.countries)
         allowed = ", ".join(self.countries)
         excluded = {e.country: ctx.cite(e.provenance) for e in self.excluded}
+        no_partner = self._not_assessed(
+            citation, msg("no partner country given"), "partner_countries"
+        )
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             partners = app.partner_countries
             if not partners:
-                return [
-                    self._not_assessed(
-                        citation, msg("no partner country given"), "partner_countries"
-                    )
-                ]
+                return [no_partner]
             if sum(1 for c in partners if c in eligible) >= self.minimum:
                 return []
             out = [c for c in partners if c in excluded]
@@ -463,18 +457,17 @@ class AmountRule(Rule):
             value: Decimal | None = getattr(app, field)
             return value
 
+        what = (
+            msg("no amount {words} given (nor an amount per year and a duration)", words=words)
+            if field == "requested_total"
+            else msg("no amount {words} given", words=words)
+        )
+        no_amount = self._not_assessed(citation, what, field)
+
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             value = value_of(app)
             if value is None:
-                what = (
-                    msg(
-                        "no amount {words} given (nor an amount per year and a duration)",
-                        words=words,
-                    )
-                    if field == "requested_total"
-                    else msg("no amount {words} given", words=words)
-                )
-                return [self._not_assessed(citation, what, field)]
+                return [no_amount]
             given = app.currency or currency
             if given != currency:
                 return [
@@ -557,11 +550,12 @@ class DurationRule(Rule):
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
+        no_duration = self._not_assessed(citation, msg("no duration given"), "duration_years")
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             years = app.duration_years
             if years is None:
-                return [self._not_assessed(citation, msg("no duration given"), "duration_years")]
+                return [no_duration]
             if self.maximum_years is not None and years > self.maximum_years:
                 return [
                     self._fail(
@@ -658,23 +652,23 @@ class OwnShareRule(Rule):
         """Build the check."""
         citation = ctx.cite(self.provenance)
         minimum = self.minimum_fraction
+        no_own_share = self._not_assessed(citation, msg("no own share given"), "own_share")
+        no_total = self._not_assessed(
+            citation,
+            msg(
+                "the total requested is not known (give requested_total, or "
+                "requested_per_year and duration_years)"
+            ),
+            "own_share",
+        )
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             own = app.own_share
             requested = app.total_requested
             if own is None:
-                return [self._not_assessed(citation, msg("no own share given"), "own_share")]
+                return [no_own_share]
             if requested is None:
-                return [
-                    self._not_assessed(
-                        citation,
-                        msg(
-                            "the total requested is not known (give requested_total, or "
-                            "requested_per_year and duration_years)"
-                        ),
-                        "own_share",
-                    )
-                ]
+                return [no_total]
             budget = requested + own
             if budget <= 0 or own >= minimum * budget:
                 return []
@@ -741,33 +735,35 @@ class ComponentsRule(Rule):
         """Build the check."""
         citation = ctx.cite(self.provenance)
         wanted = self._wanted()
+        unknown = {
+            t.code: self._not_assessed(
+                citation, msg("whether the project has {what}", what=_Lower(t.name)), t.code
+            )
+            for t in self.components
+        }
+        missing = {
+            t.code: self._fail(
+                citation,
+                msg(
+                    "the project has no {what}; it must have {wanted}",
+                    what=_Lower(t.name),
+                    wanted=wanted,
+                ),
+                t.code,
+                "no",
+                "yes",
+            )
+            for t in self.components
+        }
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             findings: list[Finding] = []
             for term in self.components:
                 value: bool | None = getattr(app, term.code)
                 if value is None:
-                    findings.append(
-                        self._not_assessed(
-                            citation,
-                            msg("whether the project has {what}", what=_Lower(term.name)),
-                            term.code,
-                        )
-                    )
+                    findings.append(unknown[term.code])
                 elif not value:
-                    findings.append(
-                        self._fail(
-                            citation,
-                            msg(
-                                "the project has no {what}; it must have {wanted}",
-                                what=_Lower(term.name),
-                                wanted=wanted,
-                            ),
-                            term.code,
-                            "no",
-                            "yes",
-                        )
-                    )
+                    findings.append(missing[term.code])
             return findings
 
         return check
@@ -804,9 +800,11 @@ class CostRule(Rule):
         }
         known = ", ".join(t.code for t in (*self.eligible, *self.ineligible))
 
+        no_costs = self._not_assessed(citation, msg("no cost categories given"), "costs")
+
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
             if not app.costs:
-                return [self._not_assessed(citation, msg("no cost categories given"), "costs")]
+                return [no_costs]
             findings: list[Finding] = []
             for cost in app.costs:
                 key = normalise_name(cost)
@@ -872,18 +870,20 @@ class RequiredFieldsRule(Rule):
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
         citation = ctx.cite(self.provenance)
-        fields = [(t, ctx.cite(t.provenance) if t.provenance else citation) for t in self.fields]
+        missing = [
+            (
+                t.code,
+                self._fail(
+                    ctx.cite(t.provenance) if t.provenance else citation,
+                    msg("{field} is missing", field=t.name),
+                    t.code,
+                ),
+            )
+            for t in self.fields
+        ]
 
         def check(app: Application, _policy: InstitutionPolicy | None) -> list[Finding]:
-            return [
-                self._fail(
-                    field_citation,
-                    msg("{field} is missing", field=term.name),
-                    term.code,
-                )
-                for term, field_citation in fields
-                if getattr(app, term.code) in (None, "", ())
-            ]
+            return [finding for code, finding in missing if getattr(app, code) in (None, "", ())]
 
         return check
 
