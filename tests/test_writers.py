@@ -196,6 +196,9 @@ class TestTemplate:
         explain = list(book["Forklaring"].iter_rows(values_only=True))
         assert explain[0][:3] == ("Kolonne", "Felt", "Påkrevd")
         assert all(row[3] for row in explain[1:] if row[2] == "ja")
+        what = {row[1]: row[3] for row in explain[1:]}
+        assert what["institution"].startswith("Påkrevd. UiB (eller Universitetet i Bergen")
+        assert "MN" in what["faculty"]
         capsys.readouterr()
 
     def test_csv_english(self, capsys: pytest.CaptureFixture[str]) -> None:

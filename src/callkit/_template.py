@@ -12,7 +12,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from callkit._i18n import N_, tr
+from callkit._i18n import N_, Either, msg, tr
 from callkit._rules import CostRule, InstitutionRule, RequiredFieldsRule, SchemeRule, Term
 from callkit._text import Language, Text
 
@@ -126,6 +126,18 @@ def to_xlsx(call: Call, policy: InstitutionPolicy | None, lang: Language) -> byt
         what = tr(_HELP[field], lang) if field in _HELP else ""
         if not what and field in required:
             what = tr("Required.", lang)
+        if field == "institution" and policy is not None:
+            what = msg(
+                "Required. {institution} (or {names}) for this institution.",
+                institution=policy.institution,
+                names=Either([f"{n}" for n in policy.all_names if n != policy.institution]),
+            ).get(lang)
+        if field == "faculty":
+            what = tr(
+                "The faculty's short name, such as MN; applications are counted and ranked "
+                "by faculty.",
+                lang,
+            )
         codes = _codes(call, field)
         if codes:
             what = f"{what} {codes}".strip()
