@@ -1,0 +1,251 @@
+"""Hostile input: what a careless export or a malicious file may hold.
+
+Huge cells, odd bytes, formulas, deep nesting, absurd numbers and dates, odd shapes: each
+gets a clear error naming file, row and field, or a correct report with every row, and
+neither takes long nor quotes a huge value back. Big inputs are built in one go, and
+"bounded" is asserted as "completes, and the message is short", never as a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import decimal
+import io
+import json
+import re
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import callkit
+from callkit import InputError, InputProblem
+from callkit._cli import main
+from callkit._writers import to_csv, to_markdown, to_xlsx
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TEN_MILLION = 10_000_000
+SHORT = 300
+"""The most characters a message about one cell, or one line on standard error, may have."""
+
+
+def _file(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def _json(tmp_path: Path, records: list[dict[str, Any]], name: str = "list.json") -> Path:
+    return _file(tmp_path, name, json.dumps(records, ensure_ascii=False))
+
+
+def _workbook(tmp_path: Path, rows: list[list[Any]], name: str = "list.xlsx") -> Path:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def _check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``callkit check intpart-2022 ARGV`` in this process: status, stdout, stderr."""
+    status = main(["check", "intpart-2022", *argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def _one_line_each(err: str, path: Path) -> list[str]:
+    """The error lines of *err*, each checked to be one short line naming *path*."""
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert all(line.startswith("callkit: ") for line in lines), lines[:3]
+    assert all(len(line) <= SHORT for line in lines), max(map(len, lines))
+    errors = [line for line in lines if line.startswith("callkit: error: ")]
+    assert all(line.startswith(f"callkit: error: {path}") for line in errors), errors[:3]
+    return errors
+
+
+def _read(path: Path) -> callkit.ApplicationFile | InputError:
+    """What is read from *path*, or the error that refuses it."""
+    try:
+        return callkit.read_application_file(path)
+    except InputError as error:
+        return error
+
+
+def _only(problems: tuple[InputProblem, ...]) -> InputProblem:
+    (problem,) = problems
+    assert len(str(problem)) <= SHORT
+    return problem
+
+
+class TestOddCharacters:
+    """NUL bytes, byte-order marks, bytes that are not UTF-8, lone surrogates."""
+
+    def test_nul_in_a_cell(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """A NUL is kept as the text it is in; every report can hold it."""
+        path = _file(tmp_path, "list.csv", "title,institution\nA\x00B,UiB\nC,UiB\n")
+        result = callkit.read_application_file(path)
+        assert [a.title for a in result.applications] == ["A\x00B", "C"]
+        review = intpart.review(result.applications)
+        assert "A\x00B" in to_csv(review)
+        assert "| A\x00B |" in to_markdown(review, intpart)
+        book = load_workbook(io.BytesIO(to_xlsx(review, intpart)))
+        assert book["Applications"]["B2"].value == "A\\x00B"
+
+    @pytest.mark.parametrize(
+        ("text", "shown"),
+        [
+            ("\x1b[2J", "\\x1b[2J"),
+            ("\x0c", "\\x0c"),
+            ("\x08", "\\x08"),
+            ("\ufffe", "\\ufffe"),
+            ("\udfff", "\\udfff"),
+            ("\t\x7f\x85", "\t\x7f\x85"),
+        ],
+    )
+    def test_what_a_workbook_cannot_hold(
+        self, intpart: callkit.Call, text: str, shown: str
+    ) -> None:
+        """A character XML cannot hold is written as its escape, and the workbook opens."""
+        application = callkit.Application(title=f"A{text}B", institution="UiB")
+        data = to_xlsx(intpart.review([application]), intpart)
+        assert load_workbook(io.BytesIO(data))["Applications"]["B2"].value == f"A{shown}B"
+
+
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+class TestFormulas:
+    """Text that a spreadsheet would run as a formula stays text in every report."""
+
+    @pytest.fixture
+    def review(self, intpart: callkit.Call) -> callkit.Review:
+        """One application per formula, in the title and the faculty."""
+        return intpart.review(
+            [callkit.Application(title=f, institution="UiB", faculty=f) for f in FORMULAS]
+        )
+
+    def test_csv(self, review: callkit.Review) -> None:
+        """Behind an apostrophe, in every column that holds text from the input."""
+        rows = list(csv.DictReader(io.StringIO(to_csv(review))))
+        assert [r["title"] for r in rows] == ["'" + f for f in FORMULAS]
+        assert [r["faculty"] for r in rows] == ["'" + f for f in FORMULAS]
+
+    def test_xlsx(self, review: callkit.Review, intpart: callkit.Call) -> None:
+        """As text cells, never formula cells."""
+        sheet = load_workbook(io.BytesIO(to_xlsx(review, intpart)))["Applications"]
+        cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+        assert [c.data_type for c in cells] == ["s"] * len(FORMULAS)
+        assert [c.value for c in cells[:4]] == FORMULAS[:4]
+        assert all(str(c.value).strip().startswith("=") for c in cells[4:])
+
+    def test_from_a_file(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """Read from a CSV file and written by ``check``, the formula stays text."""
+        out = io.StringIO()
+        csv.writer(out).writerows([["title", "institution"], *[[f, "UiB"] for f in FORMULAS]])
+        path = _file(tmp_path, "list.csv", out.getvalue())
+        _, text, _ = _check(capsys, str(path), "--format", "csv")
+        titles = [r["title"] for r in csv.DictReader(io.StringIO(text))]
+        assert len(titles) == len(FORMULAS)
+        assert all(t.startswith("'") for t in titles)
+        target = tmp_path / "report.xlsx"
+        _check(capsys, str(path), "--format", "xlsx", "--output", str(target))
+        sheet = load_workbook(target)["Applications"]
+        assert {row[1].data_type for row in sheet.iter_rows(min_row=2)} == {"s"}
+
+    @pytest.mark.parametrize(
+        "title", ["a|b", "a\nb", "a\rb", "a\r\nb", "a\\|b", "|", "a\n\n| x | y |"]
+    )
+    def test_markdown_table(self, intpart: callkit.Call, title: str) -> None:
+        """Pipes and line breaks in a cell leave the table one row per application."""
+        applications = [
+            callkit.Application(
+                title=title, institution=title, institution_type=title, source="list.csv:2"
+            ),
+            callkit.Application(title="Plain", institution="UiB", source="list.csv:3"),
+        ]
+        text = to_markdown(intpart.review(applications), intpart)
+        lines = re.split(r"\r\n|\r|\n", text)
+        start = lines.index("| Row | Title | Institution | Status | Failed rules |")
+        table = lines[start : lines.index("", start)]
+        assert len(table) == 2 + len(applications)
+        assert all(len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) == 6 for row in table)
+        assert table[2].startswith("| list.csv:2 |")
+        assert any(line.startswith("### ") and "(list.csv:2)" in line for line in lines)
+        bullets = [line for line in lines if line.startswith("- **error** `applicant-institution`")]
+        assert len(bullets) == 1
+        assert bullets[0].endswith("(https://www.uib.no/internasjonalt/146026/intpart))")
+
+
+HOSTILE_CONTEXT = decimal.Context(
+    prec=3,
+    Emax=10,
+    Emin=-10,
+    traps=[
+        decimal.Clamped,
+        decimal.DivisionByZero,
+        decimal.Inexact,
+        decimal.InvalidOperation,
+        decimal.Overflow,
+        decimal.Rounded,
+        decimal.Subnormal,
+        decimal.Underflow,
+        decimal.FloatOperation,
+    ],
+)
+"""A decimal context a caller might set: little precision, tiny exponents, every trap set."""
+
+
+def _definition(intpart: callkit.Call) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(json.dumps(callkit.unstructure_call(intpart)))
+    return data
+
+
+def _damaged(tmp_path: Path, cell: str) -> Path:
+    """A workbook whose cell C2 is written as *cell* (XML), as no spreadsheet writes it."""
+    path = _workbook(tmp_path, [["title", "institution", "own_share"], ["A", "UiB", 1]])
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'<c r="C2"[^>]*>.*?</c>', cell.encode(), parts[sheet])
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(damaged, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return damaged
+
+
+HOSTILE_FILES: dict[str, str | bytes] = {
+    "huge-cell.csv": "title,institution\nA,UiB\n" + "x" * TEN_MILLION + ",UiB\n",
+    "huge-cell.json": json.dumps([{"title": "A", "institution": "UiB", "theme": "x" * 10**7}]),
+    "nul-cell.csv": "title,institution,research\nA\x00,UiB,ja\x00\n",
+    "nul-header.csv": "title,institu\x00tion\nA,UiB\n",
+    "utf16-no-bom.csv": "title,institution\nA,UiB\n".encode("utf-16-le"),
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+    "amounts.json": '[{"title": "A", "institution": "UiB", "own_share": 1e999999999, '
+    '"requested_total": NaN, "rank": -0, "duration_years": ' + "9" * 100_000 + "}]",
+    "amounts.csv": "title;institution;own_share;requested_total;rank\nA;UiB;1e999999999;NaN;-0\n",
+    "dates.csv": "title,institution,requested_per_year\nA,UiB,2022-02-30\n",
+    "columns.csv": "title,institution,Tittel" + ",c" * 10_000 + "\nA,UiB,B\n",
+    "empty.csv": "",
+    "cr.csv": "title,institution,rank\rA,UiB,x\rB,UiB,y\r",
+    "one-line.csv": "title," + "t" * TEN_MILLION,
+    "formula.csv": "title,institution,partner_countries\n=cmd|' /C calc'!A0,UiB,@SUM(1)\n",
+    "bom.json": b"\xef\xbb\xbf\xef\xbb\xbf[{}]",
+}
