@@ -101,6 +101,26 @@ class TestOddCharacters:
         book = load_workbook(io.BytesIO(to_xlsx(review, intpart)))
         assert book["Applications"]["B2"].value == "A\\x00B"
 
+    @pytest.mark.parametrize("fmt", ["text", "json", "csv", "markdown", "xlsx"])
+    def test_lone_surrogate(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+    ) -> None:
+        """A lone surrogate, as JSON may escape one, is written as its escape in every report."""
+        path = _file(tmp_path, "list.json", '[{"title": "A\\ud800", "institution": "UiB"}]')
+        (application,) = callkit.read_applications(path)
+        assert application.title == "A\ud800"
+        target = tmp_path / f"report.{fmt}"
+        status, _, err = _check(capsys, str(path), "--format", fmt, "--output", str(target))
+        assert status == 1
+        _one_line_each(err, path)
+        if fmt == "xlsx":
+            assert load_workbook(target)["Applications"]["B2"].value == "A\\ud800"
+        elif fmt == "json":
+            report = json.loads(target.read_text(encoding="utf-8"))
+            assert report["applications"][0]["title"] == "A\ud800"
+        else:
+            assert "A\\ud800" in target.read_text(encoding="utf-8")
+
     @pytest.mark.parametrize(
         ("text", "shown"),
         [
