@@ -9,6 +9,7 @@ neither takes long nor quotes a huge value back. Big inputs are built in one go,
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import decimal
 import io
 import json
@@ -85,6 +86,33 @@ def _only(problems: tuple[InputProblem, ...]) -> InputProblem:
     (problem,) = problems
     assert len(str(problem)) <= SHORT
     return problem
+
+
+class TestHugeCell:
+    """A cell of ten million characters: a short message saying where, the rest still read."""
+
+    def test_csv_longer_than_a_spreadsheet_cell(self, tmp_path: Path) -> None:
+        """A cell too long for a spreadsheet is a problem of its own; its row and the rest stay."""
+        text = "title,institution,theme\nA,UiB," + "t" * 100_000 + "\nB,UiB,Ocean\n"
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", text))
+        problem = _only(result.problems)
+        assert (problem.row, problem.field) == (2, "theme")
+        assert problem.message == "the cell has 100000 characters, more than the 32767 a cell holds"
+        assert [(a.title, a.theme) for a in result.applications] == [("A", None), ("B", "Ocean")]
+
+    def test_json_list_item(self, tmp_path: Path) -> None:
+        """A huge item of a list is found as well."""
+        record = {"title": "A", "institution": "UiB", "partner_institutions": ["USP", "y" * 40_000]}
+        problem = _only(callkit.read_application_file(_json(tmp_path, [record])).problems)
+        assert (problem.row, problem.field) == (1, "partner_institutions")
+
+    def test_xlsx(self, tmp_path: Path) -> None:
+        """A workbook cell that holds more than Excel allows is a problem of that cell."""
+        path = _workbook(
+            tmp_path, [["title", "institution", "research"], ["A", "UiB", "x" * TEN_MILLION]]
+        )
+        problem = _only(callkit.read_application_file(path).problems)
+        assert (problem.row, problem.field) == (2, "research")
 
 
 class TestOddCharacters:
@@ -237,6 +265,40 @@ def _definition(intpart: callkit.Call) -> dict[str, Any]:
     return data
 
 
+class TestDates:
+    """Dates no call has are clear errors in definitions and in application files."""
+
+    def test_in_a_csv(self, tmp_path: Path) -> None:
+        """A date in a number's column is no number."""
+        text = "title,institution,requested_per_year,duration_years\nA,UiB,2022-02-30,99999-01-01\n"
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", text))
+        assert [(p.field, p.message) for p in result.problems] == [
+            ("requested_per_year", "'2022-02-30' is not a number"),
+            ("duration_years", "'99999-01-01' is not a number"),
+        ]
+
+    def test_in_a_workbook(self, tmp_path: Path) -> None:
+        """A date Excel cannot show is its #VALUE! error; a date where a number goes is named."""
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(["title", "institution", "requested_per_year", "own_share"])
+        sheet.append([10**10, "UiB", dt.datetime(2022, 2, 2), -1])  # noqa: DTZ001
+        sheet.append(["B", "UiB", 10**10, 1])
+        for cell in (sheet["A2"], sheet["C3"], sheet["D2"]):
+            cell.number_format = "yyyy-mm-dd"
+        path = tmp_path / "list.xlsx"
+        book.save(path)
+        result = callkit.read_application_file(path)
+        assert [(p.row, p.field, p.message) for p in result.problems] == [
+            (2, "title", "the cell holds the spreadsheet error #VALUE!, not a value"),
+            (2, "requested_per_year", "expected a number, got datetime"),
+            (2, "own_share", "expected a number, got datetime"),
+            (3, "requested_per_year", "the cell holds the spreadsheet error #VALUE!, not a value"),
+        ]
+        assert len(result.applications) == 2
+
+
 def _damaged(tmp_path: Path, cell: str) -> Path:
     """A workbook whose cell C2 is written as *cell* (XML), as no spreadsheet writes it."""
     path = _workbook(tmp_path, [["title", "institution", "own_share"], ["A", "UiB", 1]])
@@ -249,6 +311,44 @@ def _damaged(tmp_path: Path, cell: str) -> Path:
         for name, data in parts.items():
             target.writestr(name, data)
     return damaged
+
+
+class TestDamagedWorkbook:
+    """A workbook no spreadsheet would write is refused in one line, never a crash."""
+
+    @pytest.mark.parametrize(
+        "cell",
+        [
+            '<c r="C2"><v>NaN</v></c>',
+            '<c r="C2"><v>' + "9" * 5000 + "</v></c>",
+            '<c r="C2" t="d"><v>99999-01-01</v></c>',
+            '<c r="C2" t="d"><v>2022-02-30</v></c>',
+            '<c r="C2" t="s"><v>999999</v></c>',
+            '<c r="C2" t="inlineStr"><is><t>a&#1;b</t></is></c>',
+        ],
+    )
+    def test_refused(self, tmp_path: Path, cell: str) -> None:
+        """The file is named, with what went wrong, in one short line."""
+        path = _damaged(tmp_path, cell)
+        with pytest.raises(InputError) as caught:
+            callkit.read_application_file(path)
+        problem = _only(caught.value.problems)
+        assert problem.message.startswith("is not an Excel workbook (.xlsx): ")
+        assert "\n" not in problem.message
+
+    @pytest.mark.parametrize(
+        ("cell", "says"),
+        [
+            ('<c r="C2"><v>1e999</v></c>', "'inf' is not a non-negative number"),
+            ('<c r="C2" t="e"><v>#DIV/0!</v></c>', "the cell holds the spreadsheet error #DIV/0!"),
+            ('<c r="C2" t="e"><v>#N/A</v></c>', "the cell holds the spreadsheet error #N/A"),
+        ],
+    )
+    def test_cell_problems(self, tmp_path: Path, cell: str, says: str) -> None:
+        """What a spreadsheet can hold in a cell is a problem of that cell."""
+        problem = _only(callkit.read_application_file(_damaged(tmp_path, cell)).problems)
+        assert (problem.row, problem.field) == (2, "own_share")
+        assert problem.message.startswith(says)
 
 
 HOSTILE_FILES: dict[str, str | bytes] = {

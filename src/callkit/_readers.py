@@ -130,6 +130,14 @@ MAX_DIGITS = 18
 MAX_RANK = 100_000
 """The largest rank an application may be given."""
 
+MAX_CELL = 32_767
+"""The most characters a cell may hold, as in a spreadsheet; a longer one is not read."""
+
+_SPREADSHEET_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"}
+)
+"""What a spreadsheet shows in a cell it could not work out (or a date it cannot show)."""
+
 
 _SHOWN = 60
 
@@ -290,6 +298,19 @@ class ApplicationFile:
             raise InputError(self.problems)
 
 
+def _readable(raw: object) -> object:
+    """*raw*, unless the cell cannot be read at all: too long, or a spreadsheet's error."""
+    for text in raw if isinstance(raw, list) else (raw,):
+        if not isinstance(text, str):
+            continue
+        if len(text) > MAX_CELL:
+            msg = f"the cell has {len(text)} characters, more than the {MAX_CELL} a cell holds"
+            raise _CellError(msg)
+        if text.startswith("#") and text in _SPREADSHEET_ERRORS:
+            raise _CellError(f"the cell holds the spreadsheet error {text}, not a value")
+    return raw
+
+
 def _build(
     path: str,
     row: int,
@@ -312,7 +333,7 @@ def _build(
             continue
         parse = _PARSERS.get(field, _text)
         try:
-            value = parse(raw)
+            value = parse(_readable(raw))
         except _CellError as error:
             problems.append(InputProblem(path, row, field, str(error)))
             unread.add(field)
@@ -542,31 +563,38 @@ def read_xlsx(
     for CSV files, and ignored here.
     """
     del encoding, delimiter
-    from zipfile import BadZipFile  # noqa: PLC0415
+    import warnings  # noqa: PLC0415
 
     from openpyxl import load_workbook  # noqa: PLC0415  (loaded only for workbooks)
 
     name = str(path)
     _read_text_check(name)
     try:
-        book = load_workbook(name, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as error:
+        # Opened here, so that it is closed here too when the workbook turns out damaged.
+        with Path(name).open("rb") as stream, warnings.catch_warnings():
+            # What openpyxl leaves out of a workbook is not the user's to fix, and a date it
+            # cannot show it gives as #VALUE!, which is a problem of its cell.
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            book = load_workbook(stream, read_only=True, data_only=True)
+            try:
+                if sheet is None:
+                    worksheet = book.worksheets[0]
+                elif sheet in book.sheetnames:
+                    worksheet = book[sheet]
+                else:
+                    known = ", ".join(repr(n) for n in book.sheetnames)
+                    problem = f"has no sheet {sheet!r}; its sheets: {known}"
+                    raise InputError([InputProblem(name, None, None, problem)])
+                rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+            finally:
+                book.close()
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001  (a damaged workbook fails in many ways)
+        detail = (str(error).splitlines() or [type(error).__name__])[0][:_SHOWN]
         raise InputError(
-            [InputProblem(name, None, None, f"is not an Excel workbook (.xlsx): {error}")]
+            [InputProblem(name, None, None, f"is not an Excel workbook (.xlsx): {detail}")]
         ) from None
-    try:
-        if sheet is None:
-            worksheet = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            worksheet = book[sheet]
-        else:
-            known = ", ".join(repr(n) for n in book.sheetnames)
-            raise InputError(
-                [InputProblem(name, None, None, f"has no sheet {sheet!r}; its sheets: {known}")]
-            )
-        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     return _read_rows(name, rows)
 
 
