@@ -91,6 +91,16 @@ def _only(problems: tuple[InputProblem, ...]) -> InputProblem:
 class TestHugeCell:
     """A cell of ten million characters: a short message saying where, the rest still read."""
 
+    def test_csv_beyond_what_a_parser_takes(self, tmp_path: Path) -> None:
+        """The whole file is refused, naming the row, and saying what may have happened."""
+        path = _file(tmp_path, "list.csv", "title,institution\n" + "x" * TEN_MILLION + ",UiB\n")
+        with pytest.raises(InputError) as caught:
+            callkit.read_application_file(path)
+        problem = _only(caught.value.problems)
+        assert (problem.file, problem.row) == (str(path), 2)
+        assert "a cell has more than 131072 characters" in problem.message
+        assert "quotation mark left open" in problem.message
+
     def test_csv_longer_than_a_spreadsheet_cell(self, tmp_path: Path) -> None:
         """A cell too long for a spreadsheet is a problem of its own; its row and the rest stay."""
         text = "title,institution,theme\nA,UiB," + "t" * 100_000 + "\nB,UiB,Ocean\n"
@@ -100,11 +110,39 @@ class TestHugeCell:
         assert problem.message == "the cell has 100000 characters, more than the 32767 a cell holds"
         assert [(a.title, a.theme) for a in result.applications] == [("A", None), ("B", "Ocean")]
 
+    @pytest.mark.parametrize(
+        "field",
+        ["title", "institution", "partner_countries", "requested_per_year", "research", "costs"],
+    )
+    def test_json(self, tmp_path: Path, intpart: callkit.Call, field: str) -> None:
+        """In any field, the cell is named, its row is reported, and nothing else is lost."""
+        record = {"title": "A", "institution": "UiB", field: "x" * TEN_MILLION}
+        path = _json(tmp_path, [record, {"title": "B", "institution": "UiB"}])
+        result = callkit.read_application_file(path)
+        problem = _only(result.problems)
+        assert (problem.file, problem.row, problem.field) == (str(path), 1, field)
+        assert "10000000 characters" in problem.message
+        review = intpart.review(result.applications, result.problems)
+        assert [r.source for r in review.applications] == [f"{path}:1", f"{path}:2"]
+        assert all(len(f.message) <= SHORT for r in review.applications for f in r.findings)
+
     def test_json_list_item(self, tmp_path: Path) -> None:
         """A huge item of a list is found as well."""
         record = {"title": "A", "institution": "UiB", "partner_institutions": ["USP", "y" * 40_000]}
         problem = _only(callkit.read_application_file(_json(tmp_path, [record])).problems)
         assert (problem.row, problem.field) == (1, "partner_institutions")
+
+    def test_json_unknown_key(self, tmp_path: Path) -> None:
+        """A huge key is named in a short warning; a huge value under an unknown key is kept.
+
+        Nothing read is lost, even what callkit does not know.
+        """
+        record = {"title": "A", "institution": "UiB", "k" * TEN_MILLION: 1, "note": "n" * 40_000}
+        result = callkit.read_application_file(_json(tmp_path, [record]))
+        assert result.problems == ()
+        assert all(len(w) <= SHORT for w in result.warnings)
+        assert any("unknown key 'kkkk" in w for w in result.warnings)
+        assert result.applications[0].extra["note"] == "n" * 40_000
 
     def test_xlsx(self, tmp_path: Path) -> None:
         """A workbook cell that holds more than Excel allows is a problem of that cell."""
@@ -113,6 +151,25 @@ class TestHugeCell:
         )
         problem = _only(callkit.read_application_file(path).problems)
         assert (problem.row, problem.field) == (2, "research")
+
+    def test_long_heading(self, tmp_path: Path) -> None:
+        """A long heading, and one repeated, are quoted short."""
+        heading = "h" * 100_000
+        text = f"title,institution,{heading},{heading},Tittel\nA,UiB,1,2,B\n"
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", text))
+        assert all(len(w) <= SHORT for w in result.warnings)
+        assert len(result.warnings) == 2
+        problem = _only(result.problems)
+        assert problem.message == "the columns 'title' and 'Tittel' both give the title"
+
+    def test_command(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """``check`` says so in one short line per problem, and writes the report."""
+        path = _json(tmp_path, [{"title": "A", "institution": "UiB", "theme": "x" * TEN_MILLION}])
+        status, out, err = _check(capsys, str(path), "--format", "csv")
+        assert status == 2
+        (line,) = _one_line_each(err, path)
+        assert line.startswith(f"callkit: error: {path}:1: theme: the cell has 10000000")
+        assert len(out) < 5_000
 
 
 class TestOddCharacters:
@@ -128,6 +185,15 @@ class TestOddCharacters:
         assert "| A\x00B |" in to_markdown(review, intpart)
         book = load_workbook(io.BytesIO(to_xlsx(review, intpart)))
         assert book["Applications"]["B2"].value == "A\\x00B"
+
+    def test_nul_in_the_header(self, tmp_path: Path) -> None:
+        """A heading with a NUL is no heading callkit knows: said so, with the NUL shown."""
+        path = _file(tmp_path, "list.csv", "ti\x00tle,institution\nA,UiB\n")
+        result = callkit.read_application_file(path)
+        problem = _only(result.problems)
+        assert (problem.row, problem.field) == (1, "title")
+        assert problem.message == "there is no 'title' column in the header row"
+        assert result.warnings == (f"{path}: unknown column 'ti\\x00tle', kept as extra data",)
 
     @pytest.mark.parametrize("fmt", ["text", "json", "csv", "markdown", "xlsx"])
     def test_lone_surrogate(
@@ -349,6 +415,19 @@ class TestDamagedWorkbook:
         problem = _only(callkit.read_application_file(_damaged(tmp_path, cell)).problems)
         assert (problem.row, problem.field) == (2, "own_share")
         assert problem.message.startswith(says)
+
+
+class TestShapes:
+    """Many columns, repeated headings, empty files, line endings, one huge line."""
+
+    def test_one_huge_line(self, tmp_path: Path) -> None:
+        """A file that is one line of ten million characters is refused at its row 1."""
+        path = _file(tmp_path, "line.csv", "t" * TEN_MILLION)
+        with pytest.raises(InputError) as caught:
+            callkit.read_application_file(path)
+        problem = _only(caught.value.problems)
+        assert problem.row == 1
+        assert "more than 131072 characters" in problem.message
 
 
 HOSTILE_FILES: dict[str, str | bytes] = {

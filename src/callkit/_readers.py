@@ -76,6 +76,8 @@ _HEADINGS: dict[str, str] = {
 
 
 _NAMED_FIELD = re.compile(r"\(([a-z_]+)\)\s*$")
+_LONGEST_HEADING = 500
+"""No heading longer than this names a field."""
 
 
 def field_for_heading(heading: str) -> str | None:
@@ -84,6 +86,8 @@ def field_for_heading(heading: str) -> str | None:
     A heading may name its field in brackets at the end, as the templates callkit writes
     do: ``Land for hovedpartnerinstitusjon (partner_countries)``.
     """
+    if len(heading) > _LONGEST_HEADING:
+        return None  # nor is it folded, nor remembered among the folded names
     named = _NAMED_FIELD.search(heading)
     if named and named.group(1) in FIELDS:
         return named.group(1)
@@ -362,7 +366,7 @@ def _columns(
             if name in columns:
                 name = f"{name} ({len(columns) + 1})"
             if heading.strip():
-                warnings.append(f"{path}: unknown column {name!r}, kept as extra data")
+                warnings.append(f"{path}: unknown column {_shown(name)}, kept as extra data")
             columns.append(name)
             continue
         if field in seen:
@@ -371,7 +375,8 @@ def _columns(
                     path,
                     1,
                     field,
-                    f"the columns {seen[field]!r} and {heading!r} both give the {field}",
+                    f"the columns {_shown(seen[field])} and {_shown(heading)} both give "
+                    f"the {field}",
                 )
             )
         seen[field] = heading
@@ -438,8 +443,14 @@ def read_csv(
     try:
         rows = list(reader)
     except csv.Error as error:
+        problem = str(error)
+        if problem.startswith("field larger than field limit"):
+            problem = (
+                f"a cell has more than {csv.field_size_limit()} characters "
+                "(is a quotation mark left open?)"
+            )
         raise InputError(
-            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {error}")]
+            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {problem}")]
         ) from None
     return _read_rows(name, rows)
 
@@ -501,15 +512,15 @@ def read_records(data: list[Any], name: str) -> ApplicationFile:
                         name,
                         number,
                         field,
-                        f"the keys {keys[field]!r} and {key!r} both give "
-                        f"the {field}; only {key!r} is read",
+                        f"the keys {_shown(keys[field])} and {_shown(key)} both give "
+                        f"the {field}; only {_shown(key)} is read",
                     )
                 )
             else:
                 keys[field] = str(key)
             cells.append((field or str(key), value))
         applications.append(_build(name, number, cells, problems))
-    warnings.extend(f"{name}: unknown key {k!r}, kept as extra data" for k in sorted(unknown))
+    warnings.extend(f"{name}: unknown key {_shown(k)}, kept as extra data" for k in sorted(unknown))
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
 
 
