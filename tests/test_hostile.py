@@ -162,6 +162,24 @@ class TestHugeCell:
         problem = _only(result.problems)
         assert problem.message == "the columns 'title' and 'Tittel' both give the title"
 
+    def test_findings_quote_values_short(self, intpart: callkit.Call) -> None:
+        """A finding quotes a long value from an application cut short."""
+        long = "v" * 30_000
+        application = callkit.Application(
+            title=long,
+            institution=long,
+            institution_type=long,
+            qualifying_scheme=long,
+            costs=(long,),
+            faculty=long,
+            rank=1,
+        )
+        report = intpart.check(application)
+        rules = {"applicant-institution", "qualifying-funding", "ineligible-cost"}
+        assert {f.rule for f in report.findings} >= rules
+        assert all(len(f.message) <= 2 * SHORT for f in report.findings)
+        assert any("'vvvvvvvvvv" in f.message and "...'" in f.message for f in report.findings)
+
     def test_command(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         """``check`` says so in one short line per problem, and writes the report."""
         path = _json(tmp_path, [{"title": "A", "institution": "UiB", "theme": "x" * TEN_MILLION}])

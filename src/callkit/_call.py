@@ -14,7 +14,7 @@ import pendulum
 
 from callkit._countries import normalise_name
 from callkit._errors import NoDeadlineError
-from callkit._finding import Finding, Severity
+from callkit._finding import Finding, Severity, shorten
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
 from callkit._report import ApplicationReport, QuotaReport, Review
@@ -346,8 +346,8 @@ class Call:
                 finding = Finding(
                     rule=INSTITUTION_NAME_RULE,
                     severity=Severity.WARNING,
-                    message=f"{institution!r} looks like {policy.name.en} but is none of its "
-                    f"names, so its policy (quota and rules) was not applied; its names are "
+                    message=f"{shorten(institution)!r} looks like {policy.name.en} but is none "
+                    f"of its names, so its policy (quota and rules) was not applied; its names are "
                     f"{', '.join(policy.all_names)}",
                     source=self.cite(policy.provenance),
                     field="institution",
@@ -499,7 +499,11 @@ class Call:
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue
-            where = f"faculty {spelling[faculty]}" if faculty else "applications without a faculty"
+            where = (
+                f"faculty {shorten(spelling[faculty])}"
+                if faculty
+                else "applications without a faculty"
+            )
             for position in holders:
                 yield (
                     position,
@@ -524,7 +528,7 @@ def _over_quota_message(
     ranking: bool,
 ) -> str:
     faculties = ", ".join(
-        f"{faculty or '(no faculty)'} {n}"
+        f"{shorten(faculty) if faculty else '(no faculty)'} {n}"
         for faculty, n in sorted(by_faculty.items(), key=lambda kv: kv[0] or "")
     )
     message = (

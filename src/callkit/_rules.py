@@ -15,7 +15,7 @@ import attrs
 
 from callkit._application import FIELDS, Application
 from callkit._countries import check_codes, check_country, country_name, normalise_name
-from callkit._finding import Finding, Severity
+from callkit._finding import Finding, Severity, shorten
 from callkit._money import Money, format_amount
 from callkit._provenance import Citation, Provenance, Source
 from callkit._text import Text
@@ -177,8 +177,8 @@ class InstitutionRule(Rule):
                 findings.append(
                     self._fail(
                         citation,
-                        f"{app.institution} is a {kind}; the applicant must be one of: "
-                        f"{allowed_types}",
+                        f"{shorten(app.institution)} is a {shorten(kind)}; the applicant must "
+                        f"be one of: {allowed_types}",
                         "institution_type",
                         kind,
                         allowed_types,
@@ -194,8 +194,8 @@ class InstitutionRule(Rule):
                 findings.append(
                     self._fail(
                         citation,
-                        f"{app.institution} is in {country_name(country)} ({country}); the "
-                        f"applicant must be in {allowed_countries}",
+                        f"{shorten(app.institution)} is in {country_name(country)} ({country}); "
+                        f"the applicant must be in {allowed_countries}",
                         "institution_country",
                         country,
                         ", ".join(self.countries),
@@ -239,8 +239,8 @@ class SchemeRule(Rule):
             return [
                 self._fail(
                     citation,
-                    f"{scheme!r} is not a qualifying scheme of this call; the qualifying "
-                    f"schemes are {allowed}",
+                    f"{shorten(scheme)!r} is not a qualifying scheme of this call; the "
+                    f"qualifying schemes are {allowed}",
                     "qualifying_scheme",
                     scheme,
                     allowed,
@@ -691,8 +691,8 @@ class CostRule(Rule):
                         Finding(
                             rule=self.id,
                             severity=Severity.WARNING,
-                            message=f"{cost!r} is not a cost category of this call; check "
-                            f"that it is eligible. Known categories: {known}",
+                            message=f"{shorten(cost)!r} is not a cost category of this call; "
+                            f"check that it is eligible. Known categories: {known}",
                             source=citation,
                             field="costs",
                             value=cost,
