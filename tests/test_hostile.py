@@ -14,6 +14,7 @@ import decimal
 import io
 import json
 import re
+import sys
 import zipfile
 from typing import TYPE_CHECKING, Any
 
@@ -325,6 +326,69 @@ class TestFormulas:
         assert bullets[0].endswith("(https://www.uib.no/internasjonalt/146026/intpart))")
 
 
+class TestDeepNesting:
+    """JSON nested deeper than anything a list needs is refused, never a RecursionError."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "[" * 100_000 + "]" * 100_000,
+            '[{"title": "A", "institution": "UiB", "theme": '
+            + "[" * 100_000
+            + "]" * 100_000
+            + "}]",
+            '[{"title": "A", "institution": "UiB", "x": '
+            + '{"a":' * 100_000
+            + "1"
+            + "}" * 100_000
+            + "}]",
+        ],
+    )
+    def test_very_deep(self, tmp_path: Path, text: str) -> None:
+        """A hundred thousand levels: the file is refused in one short line."""
+        path = _file(tmp_path, "deep.json", text)
+        with pytest.raises(InputError) as caught:
+            callkit.read_application_file(path)
+        problem = _only(caught.value.problems)
+        assert (problem.file, problem.row, problem.message) == (
+            str(path),
+            None,
+            "JSON nested too deeply",
+        )
+
+    @pytest.mark.parametrize("field", ["title", "partner_countries", "research", "x"])
+    def test_just_within_what_the_parser_takes(
+        self, tmp_path: Path, intpart: callkit.Call, field: str
+    ) -> None:
+        """Nesting just below the parser's limit is refused or reported, whatever reads it.
+
+        Each depth up to the limit is tried, as where the limit falls depends on how deep
+        the caller's stack already is.
+        """
+        path = tmp_path / "deep.json"
+        for depth in range(sys.getrecursionlimit() - 200, sys.getrecursionlimit()):
+            nested = "[" * depth + "]" * depth
+            _file(
+                tmp_path,
+                path.name,
+                f'[{{"title": "A", "institution": "UiB", "{field}": {nested}}}]',
+            )
+            result = _read(path)
+            if isinstance(result, InputError):
+                assert _only(result.problems).message == "JSON nested too deeply"
+                continue
+            review = intpart.review(result.applications, result.problems)
+            assert len(review.applications) == 1
+            assert all(len(str(p)) <= SHORT for p in result.problems)
+
+    def test_command(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """``check`` exits 2 with one line."""
+        path = _file(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+        status, _, err = _check(capsys, str(path))
+        assert status == 2
+        assert _one_line_each(err, path) == [f"callkit: error: {path}: JSON nested too deeply"]
+
+
 HOSTILE_CONTEXT = decimal.Context(
     prec=3,
     Emax=10,
@@ -342,6 +406,91 @@ HOSTILE_CONTEXT = decimal.Context(
     ],
 )
 """A decimal context a caller might set: little precision, tiny exponents, every trap set."""
+
+
+class TestAbsurdNumbers:
+    """Amounts no list holds are problems of their cells, never a hang or an OverflowError."""
+
+    @pytest.mark.parametrize(
+        ("number", "says"),
+        [
+            ("1e999999999", "'1E+999999999' has more than 18 digits before or after the point"),
+            ("9e-999999", "'9E-999999' has more than 18 digits before or after the point"),
+            ("1e18", "has more than 18 digits"),
+            ("NaN", "'NaN' is not a non-negative number"),
+            ("Infinity", "'Infinity' is not a non-negative number"),
+            ("-Infinity", "'-Infinity' is not a non-negative number"),
+            ("-1", "'-1' is not a non-negative number"),
+            ("9" * 100_000, "'99999999999999999999"),
+            ("0." + "0" * 100_000 + "1", "'1E-100001' has more than 18 digits"),
+            ('"1e999999999"', "'1e999999999' is not a number"),
+            ('"NaN"', "'NaN' is not a number"),
+            ("true", "expected a number, got true"),
+            ("[1e999999999]", "expected a number, got list"),
+        ],
+    )
+    def test_json(self, tmp_path: Path, number: str, says: str) -> None:
+        """JSON numbers are read exactly and checked before any arithmetic."""
+        text = '[{"title": "A", "institution": "UiB", "requested_per_year": ' + number + "}]"
+        problem = _only(callkit.read_application_file(_file(tmp_path, "a.json", text)).problems)
+        assert (problem.row, problem.field) == (1, "requested_per_year")
+        assert says in problem.message
+
+    @pytest.mark.parametrize(
+        ("cell", "says"),
+        [
+            ("1e999999999", "is not a number"),
+            ("9e-999999", "is not a number"),
+            ("NaN", "is not a number"),
+            ("Infinity", "is not a number"),
+            ("-0", "is not a number"),
+            ("0x10", "is not a number"),
+            ("2022-02-30", "is not a number"),
+            ("9" * 30_000, "has more than 18 digits"),
+            ("1" + ".000" * 8_000, "has more than 18 digits"),
+            ("1" + ".000" * 8_000 + ",5x", "is not a number"),
+            ("0," + "0" * 30_000 + "1", "has more than 18 digits"),
+            ("1 " * 16_000, "has more than 18 digits"),
+        ],
+    )
+    def test_csv(self, tmp_path: Path, cell: str, says: str) -> None:
+        """A cell is read as people write numbers, or named with a short quote."""
+        text = f"title;institution;own_share;rank\nA;UiB;{cell};{cell}\n"
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", text))
+        assert [(p.row, p.field) for p in result.problems] == [(2, "own_share"), (2, "rank")]
+        assert all(says in p.message and len(str(p)) <= SHORT for p in result.problems)
+
+    @pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e5"])
+    def test_negative_zero(self, tmp_path: Path, zero: str) -> None:
+        """Minus zero in JSON is zero, and is never shown with a sign."""
+        text = '[{"title": "A", "institution": "UiB", "own_share": ' + zero + "}]"
+        (application,) = callkit.read_applications(_file(tmp_path, "a.json", text))
+        assert application.own_share == 0
+        assert not str(application.own_share).startswith("-")
+
+    def test_whatever_the_decimal_context(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """A caller's decimal context (any precision, every trap) changes nothing read or found."""
+        text = (
+            "title,institution,requested_per_year,duration_years,own_share,rank\n"
+            "A,UiB,123456789012345678.123456789012345678,3.5,1 000 000,1\n"
+            "B,UiB,1e999999,NaN,-0,0\n"
+            "C,UiB,2.000.000,4,999999999999999999,2\n"
+        )
+        path = _file(tmp_path, "list.csv", text)
+
+        def everything() -> tuple[object, ...]:
+            result = callkit.read_application_file(path)
+            review = intpart.review(result.applications, result.problems)
+            return (
+                result.problems,
+                json.dumps(review.to_dict(), default=str),
+                to_csv(review),
+                to_markdown(review, intpart),
+            )
+
+        expected = everything()
+        with decimal.localcontext(HOSTILE_CONTEXT):
+            assert everything() == expected
 
 
 def _definition(intpart: callkit.Call) -> dict[str, Any]:

@@ -211,7 +211,7 @@ def _number(value: object) -> Decimal | None:
         raise _CellError(
             f"{_shown(value)} has more than {MAX_DIGITS} digits before or after the point"
         )
-    return number
+    return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
 def _whole(value: object) -> int | None:
@@ -465,7 +465,12 @@ def read_json(
     del delimiter
     name = str(path)
     try:
-        data = json.loads(_read_text(name, encoding), parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(
+            _read_text(name, encoding),
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=Decimal,  # NaN and Infinity, named as written
+        )
     except json.JSONDecodeError as error:
         raise InputError(
             [
@@ -483,7 +488,10 @@ def read_json(
         raise InputError(
             [InputProblem(name, None, None, "expected a list of applications (a JSON array)")]
         )
-    return read_records(data, name)
+    try:
+        return read_records(data, name)
+    except RecursionError:  # nested just less deeply than the parser allows
+        raise InputError([InputProblem(name, None, None, "JSON nested too deeply")]) from None
 
 
 def read_records(data: list[Any], name: str) -> ApplicationFile:
