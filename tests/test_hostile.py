@@ -214,6 +214,45 @@ class TestOddCharacters:
         assert problem.message == "there is no 'title' column in the header row"
         assert result.warnings == (f"{path}: unknown column 'ti\\x00tle', kept as extra data",)
 
+    def test_byte_order_marks_inside(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """A byte-order mark where two files were joined is no part of a heading or a cell."""
+        text = "\ufefftitle,\ufeffinstitution\n\ufeffA,UiB\ufeff\n"
+        raw = b"\xef\xbb\xbf" + text.encode("utf-8")
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", raw))
+        assert (result.problems, result.warnings) == ((), ())
+        (application,) = result.applications
+        assert (application.title, application.institution) == ("A", "UiB")
+        assert intpart.check(application).institution == "UiB"  # its policy applies
+
+    def test_utf16(self, tmp_path: Path) -> None:
+        """UTF-16 with its byte-order mark, as Excel saves "Unicode text", is read."""
+        raw = "title\tinstitution\nÅsgård\tUiB\n".encode("utf-16")
+        (application,) = callkit.read_applications(_file(tmp_path, "list.csv", raw))
+        assert application.title == "Åsgård"
+
+    @pytest.mark.parametrize(
+        ("raw", "title"),
+        [
+            (b"Caf\xe9", "Café"),  # Windows-1252
+            (b"A\xed\xa0\x80", "A\xed\xa0€"),  # a surrogate in UTF-8 form: not UTF-8
+            (b"\xc3", "Ã"),  # a sequence cut short
+        ],
+    )
+    def test_not_utf8(self, tmp_path: Path, raw: bytes, title: str) -> None:
+        """Bytes that are not UTF-8 are read as Windows-1252, as Excel in Norway saves."""
+        path = _file(tmp_path, "list.csv", b"title,institution\n" + raw + b",UiB\n")
+        (application,) = callkit.read_applications(path)
+        assert application.title == title
+
+    def test_neither_utf8_nor_windows_1252(self, tmp_path: Path) -> None:
+        """Bytes no encoding callkit detects holds are refused, naming the first of them."""
+        path = _file(tmp_path, "list.csv", b"title,institution\nA\x81,UiB\n")
+        with pytest.raises(InputError) as caught:
+            callkit.read_application_file(path)
+        assert _only(caught.value.problems).message.startswith(
+            "is neither UTF-8 nor Windows-1252 text (byte 20)"
+        )
+
     @pytest.mark.parametrize("fmt", ["text", "json", "csv", "markdown", "xlsx"])
     def test_lone_surrogate(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str

@@ -7,6 +7,7 @@ show every row of the input.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -535,7 +536,9 @@ def read_records(data: list[Any], name: str) -> ApplicationFile:
 def _read_text(name: str, encoding: str | None = None) -> str:
     """The text of a file, in *encoding* or else as detected.
 
-    Detected means UTF-8 (with or without a byte-order mark), or else Windows-1252.
+    Detected means UTF-8 (with or without a byte-order mark), UTF-16 with its byte-order
+    mark (as Excel saves "Unicode text"), or else Windows-1252. A byte-order mark inside the
+    text, as where two files were joined, is no character of it and is left out.
     """
     try:
         data = Path(name).read_bytes()
@@ -547,6 +550,12 @@ def _read_text(name: str, encoding: str | None = None) -> str:
         raise InputError(
             [InputProblem(name, None, None, f"cannot be read: {error.strerror or error}")]
         ) from None
+    return _decode(name, data, encoding).replace("\ufeff", "")
+
+
+def _decode(name: str, data: bytes, encoding: str | None) -> str:
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
     if encoding is not None:
         try:
             return data.decode(encoding)
