@@ -626,6 +626,80 @@ class TestDamagedWorkbook:
 class TestShapes:
     """Many columns, repeated headings, empty files, line endings, one huge line."""
 
+    def test_ten_thousand_columns(self, tmp_path: Path) -> None:
+        """Each is kept as extra data, with one warning each."""
+        headings = ",".join(f"c{i}" for i in range(10_000))
+        values = ",".join(str(i) for i in range(10_000))
+        text = f"title,institution,{headings}\nA,UiB,{values}\n"
+        result = callkit.read_application_file(_file(tmp_path, "wide.csv", text))
+        (application,) = result.applications
+        assert len(application.extra) == 10_000
+        assert application.extra["c9999"] == "9999"
+        assert len(result.warnings) == 10_000
+        assert result.problems == ()
+
+    def test_ten_thousand_repeated_headings(self, tmp_path: Path) -> None:
+        """The same unknown heading many times: each column keeps its value."""
+        text = "title,institution" + ",Note" * 10_000 + "\nA,UiB," + ",".join("x" * 10_000) + "\n"
+        (application,) = callkit.read_applications(_file(tmp_path, "wide.csv", text))
+        assert len(application.extra) == 10_000
+
+    def test_repeated_known_heading(self, tmp_path: Path) -> None:
+        """Two columns giving one field are a problem of the header row."""
+        text = "title,institution,Tittel\nA,UiB,B\n"
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", text))
+        problem = _only(result.problems)
+        assert (problem.row, problem.field) == (1, "title")
+        assert problem.message == "the columns 'title' and 'Tittel' both give the title"
+
+    @pytest.mark.parametrize(
+        ("name", "content", "says"),
+        [
+            ("empty.csv", "", "the file has no header row"),
+            ("blank.csv", "\r\n\r\n", "the file has no header row"),
+            ("bom.csv", b"\xef\xbb\xbf", "the file has no header row"),
+            ("empty.json", "", "not valid JSON: Expecting value at line 1, column 1"),
+            ("empty.xlsx", b"", "is not an Excel workbook (.xlsx): "),
+        ],
+    )
+    def test_empty(self, tmp_path: Path, name: str, content: str | bytes, says: str) -> None:
+        """An empty file is refused, and says so."""
+        with pytest.raises(InputError) as caught:
+            callkit.read_application_file(_file(tmp_path, name, content))
+        assert _only(caught.value.problems).message.startswith(says)
+
+    @pytest.mark.parametrize("text", ["title,institution", "title,institution\r\n", "[]"])
+    def test_no_applications(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str
+    ) -> None:
+        """Only a header (or an empty list) is no application, and nothing wrong."""
+        path = _file(tmp_path, "list.json" if text == "[]" else "list.csv", text)
+        result = callkit.read_application_file(path)
+        assert (result.applications, result.problems) == ((), ())
+        status, out, err = _check(capsys, str(path))
+        assert (status, err) == (0, "")
+        assert "0 applications" in out
+
+    @pytest.mark.parametrize("newline", ["\r\n", "\r", "\n", "\n\r"])
+    def test_line_endings(self, tmp_path: Path, newline: str) -> None:
+        """Windows, old Mac and Unix line endings give the same rows, numbered alike."""
+        text = newline.join(["title,institution", "A,UiB", "B,UiB", ""])
+        result = callkit.read_application_file(_file(tmp_path, "list.csv", text))
+        assert [a.title for a in result.applications] == ["A", "B"]
+        assert result.problems == ()
+        if newline != "\n\r":  # "\n\r" is two line breaks: the blank line between is a row
+            assert [a.source for a in result.applications] == [
+                f"{tmp_path / 'list.csv'}:2",
+                f"{tmp_path / 'list.csv'}:3",
+            ]
+
+    def test_one_huge_line_of_cells(self, tmp_path: Path) -> None:
+        """A file that is one line of a hundred thousand cells is a header, no application."""
+        text = "title,institution" + ",x" * 100_000
+        result = callkit.read_application_file(_file(tmp_path, "line.csv", text))
+        assert (result.applications, result.problems) == ((), ())
+        assert len(result.warnings) == 100_000
+
     def test_one_huge_line(self, tmp_path: Path) -> None:
         """A file that is one line of ten million characters is refused at its row 1."""
         path = _file(tmp_path, "line.csv", "t" * TEN_MILLION)

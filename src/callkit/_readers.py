@@ -359,16 +359,18 @@ def _columns(
     path: str, headings: list[str], problems: list[InputProblem], warnings: list[str]
 ) -> list[str]:
     columns: list[str] = []
+    names: set[str] = set()  # a set, as a header may have many thousands of columns
     seen: dict[str, str] = {}
     for heading in headings:
         field = field_for_heading(heading) if heading.strip() else None
         if field is None:
             name = heading.strip() or f"column {len(columns) + 1}"
-            if name in columns:
+            if name in names:
                 name = f"{name} ({len(columns) + 1})"
             if heading.strip():
                 warnings.append(f"{path}: unknown column {_shown(name)}, kept as extra data")
             columns.append(name)
+            names.add(name)
             continue
         if field in seen:
             problems.append(
@@ -382,6 +384,7 @@ def _columns(
             )
         seen[field] = heading
         columns.append(field)
+        names.add(field)
     problems.extend(
         InputProblem(path, 1, field, f"there is no {field!r} column in the header row")
         for field in _REQUIRED
