@@ -540,6 +540,73 @@ def _definition(intpart: callkit.Call) -> dict[str, Any]:
 class TestDates:
     """Dates no call has are clear errors in definitions and in application files."""
 
+    @pytest.mark.parametrize(
+        ("date", "says"),
+        [
+            ("0000-01-01", "'0000-01-01' is not a date written YYYY-MM-DD: year 0 is out of range"),
+            ("99999-01-01", "'99999-01-01' is not a date written YYYY-MM-DD"),
+            ("-1", "'-1' is not a date written YYYY-MM-DD"),
+            ("2022-02-30", "'2022-02-30' is not a date written YYYY-MM-DD: day is out of range"),
+            ("1899-12-31", "1899-12-31 is not a date between the years 1900 and 2200"),
+            ("9999-12-31", "9999-12-31 is not a date between the years 1900 and 2200"),
+            ("1" * 5_000, "'1111111111"),
+        ],
+    )
+    @pytest.mark.parametrize("where", ["effective", "milestones[2].date"])
+    def test_in_a_definition(self, intpart: callkit.Call, date: str, says: str, where: str) -> None:
+        """The problem names the key the date was given under."""
+        data = _definition(intpart)
+        if where == "effective":
+            data["effective"] = date
+        else:
+            data["milestones"][2]["date"] = date
+        with pytest.raises(callkit.DefinitionError) as caught:
+            callkit.structure_definition(data)
+        (problem,) = caught.value.problems
+        assert problem.startswith(says)
+        assert problem.endswith(f"@ $.{where}")
+        assert len(problem) <= SHORT
+
+    def test_in_a_toml_file(self, tmp_path: Path) -> None:
+        """A TOML date, which TOML reads as a date, is held to the same years."""
+        path = _file(tmp_path, "call.toml", 'id = "x"\neffective = 9999-12-31\n')
+        with pytest.raises(callkit.DefinitionError, match=r"9999-12-31 is not a date between"):
+            callkit.load_definition(path)
+
+    @pytest.mark.parametrize("days", [10**9, -(10**18), 2**63])
+    def test_working_days_beyond_reach(self, intpart: callkit.Call, days: int) -> None:
+        """A count of working days past any call's life is refused before it is counted."""
+        data = _definition(intpart)
+        data["milestones"][0]["id"] = "opens"
+        deadline = data["milestones"][2]
+        del deadline["date"]
+        deadline["relative"] = {"of": "opens", "working_days": days}
+        deadline["calendar"] = "NO"
+        with pytest.raises(callkit.DefinitionError) as caught:
+            callkit.structure_definition(data)
+        (problem,) = caught.value.problems
+        assert problem.startswith("a date is counted at most 2000 working days")
+        assert problem.endswith("@ $.milestones[2].relative")
+
+    def test_lint(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """``callkit lint`` of such a file says which date, and exits 1."""
+        data = _definition(callkit.get_call("intpart-2022"))
+        data["milestones"][2]["date"] = "2022-02-30"
+        path = _file(tmp_path, "call.json", json.dumps(data))
+        assert main(["lint", str(path)]) == 1
+        out = capsys.readouterr().out
+        assert "'2022-02-30' is not a date written YYYY-MM-DD" in out
+        assert "$.milestones[2].date" in out
+
+    @pytest.mark.parametrize("date", ["0000-01-01", "99999-01-01", "-1", "2022-02-30"])
+    def test_as_of(self, capsys: pytest.CaptureFixture[str], tmp_path: Path, date: str) -> None:
+        """``--as-of`` refuses such a date as a usage error."""
+        path = _file(tmp_path, "list.csv", "title,institution\nA,UiB\n")
+        with pytest.raises(SystemExit) as caught:
+            main(["check", "intpart-2022", str(path), "--as-of", date])
+        assert caught.value.code == 2
+        assert f"'{date}' is not a date written YYYY-MM-DD" in capsys.readouterr().err
+
     def test_in_a_csv(self, tmp_path: Path) -> None:
         """A date in a number's column is no number."""
         text = "title,institution,requested_per_year,duration_years\nA,UiB,2022-02-30,99999-01-01\n"

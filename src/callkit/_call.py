@@ -20,7 +20,7 @@ from callkit._provenance import Citation, Provenance, Source
 from callkit._report import ApplicationReport, QuotaReport, Review
 from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
-from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
+from callkit._timeline import Milestone, MilestoneKind, Timeline, check_year, resolve
 from callkit._versions import Amendment
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ class Call:
     funder: Text
     administrators: tuple[Text, ...] = ()
     currency: str
-    effective: dt.date
+    effective: dt.date = attrs.field(validator=check_year)
     sources: tuple[Source, ...]
     milestones: tuple[Milestone, ...] = ()
     rules: tuple[AnyRule, ...] = ()
