@@ -795,3 +795,37 @@ HOSTILE_FILES: dict[str, str | bytes] = {
     "formula.csv": "title,institution,partner_countries\n=cmd|' /C calc'!A0,UiB,@SUM(1)\n",
     "bom.json": b"\xef\xbb\xbf\xef\xbb\xbf[{}]",
 }
+
+
+class TestCommandLine:
+    """Through ``callkit check``: exit 1 or 2, one line per problem, never a traceback."""
+
+    @pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+    def test_check(self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
+        """Every problem on a short line of its own naming the file (and row and field)."""
+        path = _file(tmp_path, name, HOSTILE_FILES[name])
+        status, _, err = _check(capsys, str(path))
+        assert status in {1, 2}
+        errors = _one_line_each(err, path)
+        assert (status == 2) == bool(errors)
+        cell = re.compile(rf"callkit: error: {re.escape(str(path))}:\d+: [a-z_]+: ")
+        if name in {"amounts.json", "amounts.csv", "dates.csv", "cr.csv", "huge-cell.json"}:
+            assert errors
+            assert all(cell.match(line) for line in errors), errors
+
+    @pytest.mark.parametrize("fmt", ["text", "json", "csv", "markdown", "xlsx"])
+    @pytest.mark.parametrize("name", ["nul-cell.csv", "formula.csv", "amounts.csv"])
+    def test_every_format(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, fmt: str
+    ) -> None:
+        """Every report format is written for such input, with its row."""
+        path = _file(tmp_path, name, HOSTILE_FILES[name])
+        target = tmp_path / f"report.{fmt}"
+        status, _, err = _check(capsys, str(path), "--format", fmt, "--output", str(target))
+        assert status in {1, 2}
+        _one_line_each(err, path)
+        if fmt == "xlsx":
+            rows = list(load_workbook(target)["Applications"].iter_rows(values_only=True))
+            assert [r[0] for r in rows[1:]] == [f"{path}:2"]
+        else:
+            assert f"{path}:2" in target.read_text(encoding="utf-8")
