@@ -154,7 +154,7 @@ def calls(draw: st.DrawFn) -> callkit.Call:
         funder=draw(bilingual),
         administrators=tuple(draw(st.lists(bilingual, max_size=2))),
         currency="NOK",
-        effective=draw(st.dates()),
+        effective=draw(st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31))),
         sources=tuple(
             callkit.Source(key=k, url=f"https://example.org/{k}", title=k.upper())
             for k in SOURCE_KEYS

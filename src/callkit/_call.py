@@ -14,14 +14,14 @@ import pendulum
 
 from callkit._countries import normalise_name
 from callkit._errors import NoDeadlineError
-from callkit._finding import Finding, Severity
+from callkit._finding import Finding, Severity, shorten
 from callkit._i18n import N_, Joined, Message, Word, msg
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
 from callkit._report import ApplicationReport, QuotaReport, Review
 from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
-from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
+from callkit._timeline import Milestone, MilestoneKind, Timeline, check_year, resolve
 from callkit._versions import Amendment
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ class Call:
     funder: Text
     administrators: tuple[Text, ...] = ()
     currency: str
-    effective: dt.date
+    effective: dt.date = attrs.field(validator=check_year)
     sources: tuple[Source, ...]
     milestones: tuple[Milestone, ...] = ()
     rules: tuple[AnyRule, ...] = ()
@@ -350,7 +350,7 @@ class Call:
                     message=msg(
                         "{institution!r} looks like {name} but is none of its names, so its "
                         "policy (quota and rules) was not applied; its names are {names}",
-                        institution=institution,
+                        institution=shorten(institution),
                         name=policy.name,
                         names=", ".join(policy.all_names),
                     ),
@@ -513,7 +513,7 @@ class Call:
                     "be unique within a faculty",
                     rank=rank,
                     n=len(holders),
-                    faculty=spelling[faculty],
+                    faculty=shorten(spelling[faculty]),
                 )
                 if faculty
                 else msg(
@@ -548,7 +548,7 @@ def _over_quota_message(
 ) -> Message:
     faculties = Joined(
         [
-            Joined([faculty or Word(N_("(no faculty)")), str(n)], " ")
+            Joined([shorten(faculty) if faculty else Word(N_("(no faculty)")), str(n)], " ")
             for faculty, n in sorted(by_faculty.items(), key=lambda kv: kv[0] or "")
         ]
     )

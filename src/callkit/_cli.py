@@ -625,7 +625,9 @@ def _write_review(review: Review, call: Call, args: argparse.Namespace) -> None:
     else:
         # A CSV report opens in Excel with its letters intact only with a byte-order mark.
         encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        _save(args.output, report.encode(encoding))
+        # A lone surrogate (JSON may give one as "\ud800") is no character UTF-8 can hold:
+        # it is written as its escape, as on standard output.
+        _save(args.output, report.encode(encoding, "backslashreplace"))
 
 
 PROGRESS_FROM = 5000

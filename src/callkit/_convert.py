@@ -19,6 +19,7 @@ from callkit._call import Call
 from callkit._datafile import read_definition_data
 from callkit._errors import DefinitionError
 from callkit._rules import RULE_KINDS, AnyRule, Rule
+from callkit._timeline import check_year
 from callkit._versions import Amendment, CallDefinition, Change
 
 API_VERSIONS = (1,)
@@ -56,10 +57,16 @@ def _structure_date(value: object, _type: object) -> dt.date:
     if isinstance(value, dt.datetime):
         msg = f"expected a date, got a date and time {value!r}"
         raise TypeError(msg)
-    if isinstance(value, dt.date):
-        return value
     if isinstance(value, str):
-        return dt.date.fromisoformat(value)
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError as error:
+            why = "" if str(error).startswith("Invalid isoformat") else f": {error}"
+            msg = f"{_shown(value)} is not a date written YYYY-MM-DD{why}"
+            raise ValueError(msg) from None
+    if isinstance(value, dt.date):
+        check_year(None, None, value)  # here, so that the problem names the date's own key
+        return value
     msg = f"expected a date (YYYY-MM-DD), got {value!r}"
     raise TypeError(msg)
 
@@ -68,7 +75,12 @@ def _structure_time(value: object, _type: object) -> dt.time:
     if isinstance(value, dt.time):
         return value
     if isinstance(value, str):
-        return dt.time.fromisoformat(value)
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError as error:
+            why = "" if str(error).startswith("Invalid isoformat") else f": {error}"
+            msg = f"{_shown(value)} is not a local time written HH:MM{why}"
+            raise ValueError(msg) from None
     msg = f"expected a local time (HH:MM), got {value!r}"
     raise TypeError(msg)
 

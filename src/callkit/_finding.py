@@ -8,6 +8,14 @@ import attrs
 
 from callkit._provenance import Citation
 
+SHOWN = 60
+"""The most characters of a value from an application that a finding's message shows."""
+
+
+def shorten(text: str, width: int = SHOWN) -> str:
+    """*text* as a message shows it: cut short, ending ``...``, if longer than *width*."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
 
 class Severity(enum.StrEnum):
     """How much a finding matters."""

@@ -7,6 +7,7 @@ show every row of the input.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -76,6 +77,8 @@ _HEADINGS: dict[str, str] = {
 
 
 _NAMED_FIELD = re.compile(r"\(([a-z_]+)\)\s*$")
+_LONGEST_HEADING = 500
+"""No heading longer than this names a field."""
 
 
 def field_for_heading(heading: str) -> str | None:
@@ -84,6 +87,8 @@ def field_for_heading(heading: str) -> str | None:
     A heading may name its field in brackets at the end, as the templates callkit writes
     do: ``Land for hovedpartnerinstitusjon (partner_countries)``.
     """
+    if len(heading) > _LONGEST_HEADING:
+        return None  # nor is it folded, nor remembered among the folded names
     named = _NAMED_FIELD.search(heading)
     if named and named.group(1) in FIELDS:
         return named.group(1)
@@ -129,6 +134,14 @@ MAX_DIGITS = 18
 
 MAX_RANK = 100_000
 """The largest rank an application may be given."""
+
+MAX_CELL = 32_767
+"""The most characters a cell may hold, as in a spreadsheet; a longer one is not read."""
+
+_SPREADSHEET_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"}
+)
+"""What a spreadsheet shows in a cell it could not work out (or a date it cannot show)."""
 
 
 _SHOWN = 60
@@ -199,7 +212,7 @@ def _number(value: object) -> Decimal | None:
         raise _CellError(
             f"{_shown(value)} has more than {MAX_DIGITS} digits before or after the point"
         )
-    return number
+    return number.copy_abs() if number.is_zero() else number  # -0 is 0
 
 
 def _whole(value: object) -> int | None:
@@ -290,6 +303,19 @@ class ApplicationFile:
             raise InputError(self.problems)
 
 
+def _readable(raw: object) -> object:
+    """*raw*, unless the cell cannot be read at all: too long, or a spreadsheet's error."""
+    for text in raw if isinstance(raw, list) else (raw,):
+        if not isinstance(text, str):
+            continue
+        if len(text) > MAX_CELL:
+            msg = f"the cell has {len(text)} characters, more than the {MAX_CELL} a cell holds"
+            raise _CellError(msg)
+        if text.startswith("#") and text in _SPREADSHEET_ERRORS:
+            raise _CellError(f"the cell holds the spreadsheet error {text}, not a value")
+    return raw
+
+
 def _build(
     path: str,
     row: int,
@@ -312,7 +338,7 @@ def _build(
             continue
         parse = _PARSERS.get(field, _text)
         try:
-            value = parse(raw)
+            value = parse(_readable(raw))
         except _CellError as error:
             problems.append(InputProblem(path, row, field, str(error)))
             unread.add(field)
@@ -333,16 +359,18 @@ def _columns(
     path: str, headings: list[str], problems: list[InputProblem], warnings: list[str]
 ) -> list[str]:
     columns: list[str] = []
+    names: set[str] = set()  # a set, as a header may have many thousands of columns
     seen: dict[str, str] = {}
     for heading in headings:
         field = field_for_heading(heading) if heading.strip() else None
         if field is None:
             name = heading.strip() or f"column {len(columns) + 1}"
-            if name in columns:
+            if name in names:
                 name = f"{name} ({len(columns) + 1})"
             if heading.strip():
-                warnings.append(f"{path}: unknown column {name!r}, kept as extra data")
+                warnings.append(f"{path}: unknown column {_shown(name)}, kept as extra data")
             columns.append(name)
+            names.add(name)
             continue
         if field in seen:
             problems.append(
@@ -350,11 +378,13 @@ def _columns(
                     path,
                     1,
                     field,
-                    f"the columns {seen[field]!r} and {heading!r} both give the {field}",
+                    f"the columns {_shown(seen[field])} and {_shown(heading)} both give "
+                    f"the {field}",
                 )
             )
         seen[field] = heading
         columns.append(field)
+        names.add(field)
     problems.extend(
         InputProblem(path, 1, field, f"there is no {field!r} column in the header row")
         for field in _REQUIRED
@@ -417,8 +447,14 @@ def read_csv(
     try:
         rows = list(reader)
     except csv.Error as error:
+        problem = str(error)
+        if problem.startswith("field larger than field limit"):
+            problem = (
+                f"a cell has more than {csv.field_size_limit()} characters "
+                "(is a quotation mark left open?)"
+            )
         raise InputError(
-            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {error}")]
+            [InputProblem(name, reader.line_num or None, None, f"not valid CSV: {problem}")]
         ) from None
     return _read_rows(name, rows)
 
@@ -433,7 +469,12 @@ def read_json(
     del delimiter
     name = str(path)
     try:
-        data = json.loads(_read_text(name, encoding), parse_float=Decimal, parse_int=Decimal)
+        data = json.loads(
+            _read_text(name, encoding),
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=Decimal,  # NaN and Infinity, named as written
+        )
     except json.JSONDecodeError as error:
         raise InputError(
             [
@@ -451,7 +492,10 @@ def read_json(
         raise InputError(
             [InputProblem(name, None, None, "expected a list of applications (a JSON array)")]
         )
-    return read_records(data, name)
+    try:
+        return read_records(data, name)
+    except RecursionError:  # nested just less deeply than the parser allows
+        raise InputError([InputProblem(name, None, None, "JSON nested too deeply")]) from None
 
 
 def read_records(data: list[Any], name: str) -> ApplicationFile:
@@ -480,22 +524,24 @@ def read_records(data: list[Any], name: str) -> ApplicationFile:
                         name,
                         number,
                         field,
-                        f"the keys {keys[field]!r} and {key!r} both give "
-                        f"the {field}; only {key!r} is read",
+                        f"the keys {_shown(keys[field])} and {_shown(key)} both give "
+                        f"the {field}; only {_shown(key)} is read",
                     )
                 )
             else:
                 keys[field] = str(key)
             cells.append((field or str(key), value))
         applications.append(_build(name, number, cells, problems))
-    warnings.extend(f"{name}: unknown key {k!r}, kept as extra data" for k in sorted(unknown))
+    warnings.extend(f"{name}: unknown key {_shown(k)}, kept as extra data" for k in sorted(unknown))
     return ApplicationFile(name, tuple(applications), tuple(problems), tuple(warnings))
 
 
 def _read_text(name: str, encoding: str | None = None) -> str:
     """The text of a file, in *encoding* or else as detected.
 
-    Detected means UTF-8 (with or without a byte-order mark), or else Windows-1252.
+    Detected means UTF-8 (with or without a byte-order mark), UTF-16 with its byte-order
+    mark (as Excel saves "Unicode text"), or else Windows-1252. A byte-order mark inside the
+    text, as where two files were joined, is no character of it and is left out.
     """
     try:
         data = Path(name).read_bytes()
@@ -507,6 +553,12 @@ def _read_text(name: str, encoding: str | None = None) -> str:
         raise InputError(
             [InputProblem(name, None, None, f"cannot be read: {error.strerror or error}")]
         ) from None
+    return _decode(name, data, encoding).replace("\ufeff", "")
+
+
+def _decode(name: str, data: bytes, encoding: str | None) -> str:
+    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
     if encoding is not None:
         try:
             return data.decode(encoding)
@@ -542,31 +594,38 @@ def read_xlsx(
     for CSV files, and ignored here.
     """
     del encoding, delimiter
-    from zipfile import BadZipFile  # noqa: PLC0415
+    import warnings  # noqa: PLC0415
 
     from openpyxl import load_workbook  # noqa: PLC0415  (loaded only for workbooks)
 
     name = str(path)
     _read_text_check(name)
     try:
-        book = load_workbook(name, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as error:
+        # Opened here, so that it is closed here too when the workbook turns out damaged.
+        with Path(name).open("rb") as stream, warnings.catch_warnings():
+            # What openpyxl leaves out of a workbook is not the user's to fix, and a date it
+            # cannot show it gives as #VALUE!, which is a problem of its cell.
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            book = load_workbook(stream, read_only=True, data_only=True)
+            try:
+                if sheet is None:
+                    worksheet = book.worksheets[0]
+                elif sheet in book.sheetnames:
+                    worksheet = book[sheet]
+                else:
+                    known = ", ".join(repr(n) for n in book.sheetnames)
+                    problem = f"has no sheet {sheet!r}; its sheets: {known}"
+                    raise InputError([InputProblem(name, None, None, problem)])
+                rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
+            finally:
+                book.close()
+    except InputError:
+        raise
+    except Exception as error:  # noqa: BLE001  (a damaged workbook fails in many ways)
+        detail = (str(error).splitlines() or [type(error).__name__])[0][:_SHOWN]
         raise InputError(
-            [InputProblem(name, None, None, f"is not an Excel workbook (.xlsx): {error}")]
+            [InputProblem(name, None, None, f"is not an Excel workbook (.xlsx): {detail}")]
         ) from None
-    try:
-        if sheet is None:
-            worksheet = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            worksheet = book[sheet]
-        else:
-            known = ", ".join(repr(n) for n in book.sheetnames)
-            raise InputError(
-                [InputProblem(name, None, None, f"has no sheet {sheet!r}; its sheets: {known}")]
-            )
-        rows = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
     return _read_rows(name, rows)
 
 

@@ -15,7 +15,7 @@ import attrs
 
 from callkit._application import FIELDS, Application
 from callkit._countries import check_codes, check_country, normalise_name
-from callkit._finding import Finding, Severity
+from callkit._finding import Finding, Severity, shorten
 from callkit._i18n import N_, Both, Countries, Either, Joined, Localized, Message, Word, msg, msgs
 from callkit._money import Money
 from callkit._provenance import Citation, Provenance, Source
@@ -200,8 +200,8 @@ class InstitutionRule(Rule):
                         citation,
                         msg(
                             "{institution} is a {kind}; the applicant must be one of: {allowed}",
-                            institution=app.institution,
-                            kind=kind,
+                            institution=shorten(app.institution),
+                            kind=shorten(kind),
                             allowed=allowed_types,
                         ),
                         "institution_type",
@@ -217,7 +217,7 @@ class InstitutionRule(Rule):
                         citation,
                         msg(
                             "{institution} is in {country}; the applicant must be in {allowed}",
-                            institution=app.institution,
+                            institution=shorten(app.institution),
                             country=Countries((country,)),
                             allowed=allowed_countries,
                         ),
@@ -271,7 +271,7 @@ class SchemeRule(Rule):
                     msg(
                         "{scheme!r} is not a qualifying scheme of this call; the qualifying "
                         "schemes are {allowed}",
-                        scheme=scheme,
+                        scheme=shorten(scheme),
                         allowed=allowed,
                     ),
                     "qualifying_scheme",
@@ -828,7 +828,7 @@ class CostRule(Rule):
                             message=msg(
                                 "{cost!r} is not a cost category of this call; check that it "
                                 "is eligible. Known categories: {known}",
-                                cost=cost,
+                                cost=shorten(cost),
                                 known=known,
                             ),
                             source=citation,

@@ -92,16 +92,43 @@ def check_local_time(day: dt.date, time: dt.time, zone: str) -> None:
     raise ValueError(msg)
 
 
+YEARS = (1900, 2200)
+"""The first and the last year a call's dates may fall in."""
+
+
+def check_year(_instance: object, _attribute: object, value: dt.date) -> None:
+    """An attrs validator: *value* falls in one of the ``YEARS``."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        msg = f"{value.isoformat()} is not a date between the years {YEARS[0]} and {YEARS[1]}"
+        raise ValueError(msg)
+
+
+MAX_WORKING_DAYS = 2000
+"""The most working days a relative date may be counted before or after its milestone."""
+
+
 @attrs.frozen(kw_only=True)
 class Offset:
     """A date counted in working days from another milestone of the same call.
 
     ``of`` is the ``id`` of that milestone; ``working_days`` counts working days after it,
-    or before it when negative: ``-5`` is five working days before.
+    or before it when negative: ``-5`` is five working days before. It counts at most
+    ``MAX_WORKING_DAYS`` either way.
     """
 
     of: str
-    working_days: int
+    working_days: int = attrs.field()
+
+    @working_days.validator
+    def _within_reach(self, _attribute: object, value: int) -> None:
+        if not -MAX_WORKING_DAYS <= value <= MAX_WORKING_DAYS:
+            given = str(value)
+            given = given if len(given) <= 20 else given[:17] + "..."  # noqa: PLR2004
+            msg = (
+                f"a date is counted at most {MAX_WORKING_DAYS} working days (about eight "
+                f"years) from another, not {given}"
+            )
+            raise ValueError(msg)
 
 
 _STAGES = ("outline", "full")
@@ -130,7 +157,9 @@ class Milestone:
     kind: MilestoneKind
     title: Text
     provenance: Provenance
-    date: dt.date | None = None
+    date: dt.date | None = attrs.field(
+        default=None, validator=attrs.validators.optional(check_year)
+    )
     time: dt.time | None = None
     zone: str | None = attrs.field(default=None, validator=_check_zone)
     institution: str | None = None

@@ -20,6 +20,7 @@ from callkit._changes import apply
 from callkit._errors import CallkitError
 from callkit._provenance import Provenance
 from callkit._text import Text
+from callkit._timeline import check_year
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,7 +60,7 @@ class Change:
 class Amendment:
     """A change to a call after it was published, in force from ``effective`` on."""
 
-    effective: dt.date
+    effective: dt.date = attrs.field(validator=check_year)
     title: Text
     provenance: Provenance
     changes: tuple[Change, ...]

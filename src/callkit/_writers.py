@@ -1,9 +1,11 @@
-"""Reports people forward: Markdown, CSV and Excel workbooks of a review.
+r"""Reports people forward: Markdown, CSV and Excel workbooks of a review.
 
 Each gives one entry per application read, in input order, with its status and findings,
 so that no row of the input is missing from any report. Text that a spreadsheet would run
 as a formula (a cell starting with ``=``, ``+``, ``-`` or ``@``) is kept as text: in CSV
-behind an apostrophe, in a workbook as a text cell.
+behind an apostrophe, in a workbook as a text cell. A line break in a cell does not break a
+Markdown table, and a character a workbook cannot hold (a control character, a lone
+surrogate) is written there as its escape, such as ``\x00``.
 
 Markdown and workbooks are for people, and are written wholly in the language asked for.
 CSV is read by people and by programs alike: its messages are in that language, while its
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from callkit._finding import Severity
@@ -95,6 +98,29 @@ _HEADINGS = {
 def heading(column: str, lang: Language) -> str:
     """The heading of a workbook's *column* in *lang*."""
     return tr(_HEADINGS[column], lang)
+
+
+XLSX_CELL_LIMIT = 32_767
+"""The most characters a workbook cell holds, as Excel counts them."""
+
+# What XML 1.0, and so a workbook, cannot hold: most control characters, lone surrogates
+# (as a JSON file may give with ``\ud800``) and the two non-characters U+FFFE and U+FFFF.
+_NOT_IN_WORKBOOKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"  # noqa: PLR2004
+
+
+def _cell(value: object) -> object:
+    """A value a workbook cell can hold: control characters escaped, text cut to the limit."""
+    if not isinstance(value, str):
+        return value
+    text = _NOT_IN_WORKBOOKS.sub(_escape, value)
+    if len(text) > XLSX_CELL_LIMIT:
+        text = text[: XLSX_CELL_LIMIT - 3] + "..."
+    return text
 
 
 def _safe(text: str) -> str:
@@ -194,9 +220,17 @@ def to_csv(review: Review, delimiter: str = ",", lang: Language = "en") -> str:
     return out.getvalue()
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _line(text: object) -> str:
+    """Text on one Markdown line: each line break (LF, CR LF or CR alone) a space."""
+    return _LINE_BREAK.sub(" ", str(text))
+
+
 def _md(text: object) -> str:
     """Text for a Markdown table cell."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _line(str(text).replace("\\", "\\\\").replace("|", "\\|"))
 
 
 _STATUS = {"pass": N_("pass"), "fail": N_("fail")}
@@ -323,7 +357,7 @@ def to_xlsx(review: Review, call: Call, lang: Language = "en") -> bytes:
         sheet.append([heading(c, lang) for c in columns])
         widths = [len(heading(c, lang)) for c in columns]
         for row in rows:
-            sheet.append([row[c] for c in columns])
+            sheet.append([_cell(row[c]) for c in columns])
             for i, cell in enumerate(sheet[sheet.max_row]):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text stays text, whatever it starts with
