@@ -829,3 +829,24 @@ class TestCommandLine:
             assert [r[0] for r in rows[1:]] == [f"{path}:2"]
         else:
             assert f"{path}:2" in target.read_text(encoding="utf-8")
+
+
+class TestTerminal:
+    """Text from a file cannot rewrite what the text report shows on a terminal."""
+
+    def test_escape_sequences_are_shown_not_run(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """An escape sequence or a carriage return in a cell is printed as its escape."""
+        title = "Hidden\r\x1b[2KPASS"
+        path = _file(
+            tmp_path,
+            "escape.csv",
+            f'title,institution,faculty,partner_countries\n"{title}",UiB,"M\x1bN",Sweden\n',
+        )
+        status, out, _ = _check(capsys, str(path))
+        assert status == 1
+        assert "\x1b" not in out
+        assert "\r" not in out
+        assert "Hidden\\x0d\\x1b[2KPASS" in out
+        assert "UiB, M\\x1bN" in out

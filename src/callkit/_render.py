@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +32,21 @@ WIDTH = 100
 _INDENT = "      "
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """*text* with its control characters written as escapes (``\\x1b``).
+
+    Text from an input file is printed to a terminal, where an escape sequence or a carriage
+    return could rewrite what is shown, such as hide a ``FAIL``.
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _wrap(text: str, indent: str = _INDENT) -> str:
     return textwrap.fill(
-        text,
+        _printable(text),
         width=WIDTH,
         initial_indent=indent,
         subsequent_indent=indent + "  ",
@@ -352,11 +365,12 @@ def _application_lines(
     status = tr(_STATUS[report.ok], lang)
     code = _COLOURS[_STATUS[report.ok]]
     title = report.application.title or tr("(no title)", lang)
-    lines = [_paint(f"{status}  {report.source}  {title}", status, code, colour)]
+    head = _printable(f"{status}  {report.source}  {title}")
+    lines = [_paint(head, status, code, colour)]
     who = report.application.institution or tr("(no institution)", lang)
     if report.application.faculty:
         who += f", {report.application.faculty}"
-    lines.append(f"{_INDENT}{who}")
+    lines.append(f"{_INDENT}{_printable(who)}")
     shown = [f for f in report.findings if f.severity is not Severity.INFO]
     for finding in shown:
         lines += _finding_lines(finding, lang, colour)
