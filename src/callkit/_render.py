@@ -36,7 +36,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _printable(text: str) -> str:
-    """*text* with its control characters written as escapes (``\\x1b``).
+    r"""*text* with its control characters written as escapes (``\x1b``).
 
     Text from an input file is printed to a terminal, where an escape sequence or a carriage
     return could rewrite what is shown, such as hide a ``FAIL``.
