@@ -64,7 +64,13 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[2]
 """The root of the source tree, whose ``examples`` folder the runs read."""
 
-GENERATED = ("callkit-run", "callkit-markdown", "callkit-workbook", "callkit-schema")
+GENERATED = (
+    "callkit-run",
+    "callkit-markdown",
+    "callkit-workbook",
+    "callkit-schema",
+    "callkit-file",
+)
 """Directives whose output comes from the code: a page with one is read on every build."""
 
 TIMEOUT = 120
