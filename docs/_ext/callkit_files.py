@@ -122,6 +122,7 @@ class CallkitFile(SphinxDirective):
         options["encoding"] = "utf-8"
         try:
             text, _ = LiteralIncludeReader(path, options, self.config).read(self.get_source_info())
+            text = text.strip("\n")
         except (OSError, ValueError) as error:
             logger.warning(
                 "cannot show the example file %s: %s",
