@@ -205,17 +205,48 @@ def _regex(text: str) -> re.Pattern[str]:
         raise ValueError(msg) from None
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _keep(lines: list[str], number: int, kept: list[bool]) -> None:
+    """Mark line *number* kept, with the lines indented under it and those it is indented under."""
+    line = lines[number]
+    end = number + 1
+    while end < len(lines) and lines[end].strip() and _indent(lines[end]) > _indent(line):
+        end += 1
+    kept[number:end] = [True] * (end - number)
+    depth = _indent(line)
+    for above in range(number - 1, -1, -1):
+        if not lines[above].strip():
+            break
+        if _indent(lines[above]) < depth:
+            kept[above] = True
+            depth = _indent(lines[above])
+
+
 def _lines(text: str, regex: re.Pattern[str]) -> str | None:
-    """The lines of *text* that *regex* finds, with ``[…]`` for each run of lines left out."""
-    kept: list[str] = []
-    for line in text.splitlines():
-        if regex.search(line):
-            kept.append(line)
-        elif not kept or kept[-1] != ELIDED:
-            kept.append(ELIDED)
-    if all(line == ELIDED for line in kept):
+    """The lines of *text* that *regex* finds, with ``[…]`` for each run of lines left out.
+
+    A line found keeps the lines indented under it (the rest of a wrapped finding, the
+    source under a rule) and the lines it is indented under (the heading of its section).
+    Blank lines stay where they separate lines kept.
+    """
+    lines = text.splitlines()
+    kept = [False] * len(lines)
+    for number, line in enumerate(lines):
+        if line.strip() and regex.search(line):
+            _keep(lines, number, kept)
+    if not any(kept):
         return None
-    return "\n".join(kept)
+    shown: list[str] = []
+    for line, keep in zip(lines, kept, strict=True):
+        if keep or not line.strip():
+            shown.append(line if keep else "")
+        elif shown[-1:] != [ELIDED]:
+            shown.append(ELIDED)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(shown)).strip("\n")
+    return re.sub(rf"{re.escape(ELIDED)}(\n\n{re.escape(ELIDED)})+", ELIDED, text)
 
 
 def _ics_event(text: str, uid: str) -> str | None:
@@ -365,7 +396,8 @@ class CallkitRun(_RunDirective):
         A regular expression: only the paragraphs (separated by blank lines) that match it
         are shown.
     ``:lines:``
-        A regular expression: only the lines that match it are shown.
+        A regular expression: only the lines that match it are shown, each with the lines
+        indented under it and those it is indented under.
 
     A run that ends with another status than ``:exit:`` (or, without it, with a status
     other than 0 or 1), that does not print what ``:expect:`` says, that writes to standard
