@@ -28,6 +28,7 @@ tree). Every run has the same surroundings whoever builds: no colour (``NO_COLOR
 ``C.UTF-8`` locale, no ``CALLKIT_*`` settings, and as its working directory a workspace in
 the build directory that holds a copy of the source tree's ``examples`` folder, so that
 ``examples/uib-faculty-list.csv`` is found and files a run writes stay out of the sources.
+``callkit_files`` and ``callkit_lists`` write the pages' other example files beside it.
 
 A page that uses these directives is read again on every build, because what it shows
 comes from the code rather than from the page.
