@@ -31,6 +31,7 @@ version = ".".join(release.split(".")[:2])
 # -- General ---------------------------------------------------------------------------------
 
 extensions = [
+    "callkit_files",
     "callkit_lists",
     "callkit_run",
     "callkit_schema",
@@ -40,7 +41,7 @@ extensions = [
 ]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_ext"]
+exclude_patterns = ["_build", "_examples", "_ext"]
 language = "en"
 
 myst_enable_extensions = ["colon_fence", "deflist"]

@@ -20,6 +20,9 @@ that the pages can check them by their names:
 ``faculty-list-draft.csv``
     An early draft of the MN list with cells that cannot be read and a column callkit
     does not know.
+``uib-list.csv``
+    The University's whole list for the chapter on quotas: 23 applications that pass on
+    their own, three over the quota, the last without a rank.
 """
 
 from __future__ import annotations
@@ -400,6 +403,64 @@ DRAFT: list[Row] = [
     (*MN[4][:7], "Tyskand", *MN[4][8:10], 1_200_000, ""),
 ]
 
+UIB_LIST_FACULTIES = (("MN", 9), ("HF", 5), ("SV", 5), ("MED", 4))
+"""The faculties of ``uib-list.csv``, in its order, and how many applications each sends."""
+
+UIB_LIST_COLUMNS = (
+    "title",
+    "theme",
+    "applicant",
+    "institution",
+    "faculty",
+    "department",
+    "qualifying_scheme",
+    "qualifying_project",
+    "partner_countries",
+    "partner_institutions",
+    "research",
+    "education",
+    "costs",
+    "rank",
+)
+
+UIB_LIST_PARTNERS = (
+    ("Brazil", "Universidade de São Paulo"),
+    ("Japan", "Kyoto University"),
+    ("South Africa", "University of Cape Town"),
+    ("Canada", "University of Toronto"),
+    ("India", "University of Delhi"),
+)
+
+
+def _uib_list() -> list[list[str]]:
+    """The rows of ``uib-list.csv``: each passes on its own; the last has no rank."""
+    rows: list[list[str]] = []
+    for faculty, count in UIB_LIST_FACULTIES:
+        for rank in range(1, count + 1):
+            number = len(rows) + 1
+            country, partner = UIB_LIST_PARTNERS[number % len(UIB_LIST_PARTNERS)]
+            rows.append(
+                [
+                    f"Project {number}",
+                    f"Theme of project {number}",
+                    f"Applicant {number}",
+                    "UiB",
+                    faculty,
+                    f"Department {number}",
+                    "RCN-RP",
+                    f"Researcher project {number}",
+                    country,
+                    partner,
+                    "yes",
+                    "yes",
+                    "mobility;workshop",
+                    str(rank),
+                ]
+            )
+    rows[-1][-1] = ""
+    return rows
+
+
 TEMPORARY = "template.tmp"
 """Where a template is written before it is filled in."""
 
@@ -476,6 +537,8 @@ def write_lists(app: Sphinx) -> None:
     _csv(headings, folder / "hf.csv", HF, ())
     _csv(headings, folder / "sv.csv", SV, ())
     _csv(headings, folder / "faculty-list-draft.csv", DRAFT, DRAFT_EXTRA)
+    with (folder / "uib-list.csv").open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows([UIB_LIST_COLUMNS, *_uib_list()])
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -9,6 +9,10 @@
         :select: ^Quotas
         ```
 
+    Options trim what is shown to the part the page is about, marking each cut with ``[…]``:
+    paragraphs of text (``:select:``), lines (``:lines:``), a part of a JSON document
+    (``:json:``, ``:json-elide:``) and one event of an iCalendar file (``:ics-event:``).
+
 ``callkit-markdown``
     Runs ``callkit`` and parses what it printed as Markdown, to show a report of
     ``--format markdown`` as a reader of the email or wiki page sees it.
@@ -24,6 +28,7 @@ tree). Every run has the same surroundings whoever builds: no colour (``NO_COLOR
 ``C.UTF-8`` locale, no ``CALLKIT_*`` settings, and as its working directory a workspace in
 the build directory that holds a copy of the source tree's ``examples`` folder, so that
 ``examples/uib-faculty-list.csv`` is found and files a run writes stay out of the sources.
+``callkit_files`` and ``callkit_lists`` write the pages' other example files beside it.
 
 A page that uses these directives is read again on every build, because what it shows
 comes from the code rather than from the page.
@@ -31,6 +36,7 @@ comes from the code rather than from the page.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -59,7 +65,13 @@ logger = logging.getLogger(__name__)
 REPO = Path(__file__).resolve().parents[2]
 """The root of the source tree, whose ``examples`` folder the runs read."""
 
-GENERATED = ("callkit-run", "callkit-markdown", "callkit-workbook", "callkit-schema")
+GENERATED = (
+    "callkit-run",
+    "callkit-markdown",
+    "callkit-workbook",
+    "callkit-schema",
+    "callkit-file",
+)
 """Directives whose output comes from the code: a page with one is read on every build."""
 
 TIMEOUT = 120
@@ -163,6 +175,10 @@ class _RunDirective(SphinxDirective):
         )
 
 
+ELIDED = "[…]"
+"""What stands for the output left out of an excerpt."""
+
+
 def _select(text: str, regex: re.Pattern[str]) -> str | None:
     """The paragraphs of *text* that *regex* finds, with ``[…]`` for those left out."""
     kept: list[str] = []
@@ -170,7 +186,7 @@ def _select(text: str, regex: re.Pattern[str]) -> str | None:
     for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
         if regex.search(paragraph):
             if skipped:
-                kept.append("[…]")
+                kept.append(ELIDED)
             kept.append(paragraph)
             skipped = False
         else:
@@ -178,7 +194,7 @@ def _select(text: str, regex: re.Pattern[str]) -> str | None:
     if not kept:
         return None
     if skipped:
-        kept.append("[…]")
+        kept.append(ELIDED)
     return "\n\n".join(kept)
 
 
@@ -190,6 +206,170 @@ def _regex(text: str) -> re.Pattern[str]:
         raise ValueError(msg) from None
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _keep(lines: list[str], number: int, kept: list[bool]) -> None:
+    """Mark line *number* kept, with the lines indented under it and those it is indented under."""
+    line = lines[number]
+    end = number + 1
+    while end < len(lines) and lines[end].strip() and _indent(lines[end]) > _indent(line):
+        end += 1
+    kept[number:end] = [True] * (end - number)
+    depth = _indent(line)
+    for above in range(number - 1, -1, -1):
+        if not lines[above].strip():
+            break
+        if _indent(lines[above]) < depth:
+            kept[above] = True
+            depth = _indent(lines[above])
+
+
+def _lines(text: str, regex: re.Pattern[str]) -> str | None:
+    """The lines of *text* that *regex* finds, with ``[…]`` for each run of lines left out.
+
+    A line found keeps the lines indented under it (the rest of a wrapped finding, the
+    source under a rule) and the lines it is indented under (the heading of its section).
+    Blank lines stay where they separate lines kept.
+    """
+    lines = text.splitlines()
+    kept = [False] * len(lines)
+    for number, line in enumerate(lines):
+        if line.strip() and regex.search(line):
+            _keep(lines, number, kept)
+    if not any(kept):
+        return None
+    shown: list[str] = []
+    for line, keep in zip(lines, kept, strict=True):
+        if keep or not line.strip():
+            shown.append(line if keep else "")
+        elif shown[-1:] != [ELIDED]:
+            shown.append(ELIDED)
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(shown)).strip("\n")
+    return re.sub(rf"{re.escape(ELIDED)}(\n\n{re.escape(ELIDED)})+", ELIDED, text)
+
+
+def _ics_event(text: str, uid: str) -> str | None:
+    """The event of an iCalendar file whose ``UID`` is *uid*, with its line folding undone."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", text).replace("\r\n", "\n")
+    for event in re.findall(r"^BEGIN:VEVENT$.*?^END:VEVENT$", unfolded, re.MULTILINE | re.DOTALL):
+        if f"\nUID:{uid}\n" in event:
+            return f"{ELIDED}\n{event}\n{ELIDED}"
+    return None
+
+
+_MARK = "\x00"
+"""Marks a part of a JSON document left out of an excerpt, around what is shown for it."""
+
+
+def _elided(value: object) -> str:
+    """What stands for *value*, left out of a JSON excerpt: ``{…}``, ``[…]`` or ``…``."""
+    shown = "{…}" if isinstance(value, dict) else ELIDED if isinstance(value, list) else "…"
+    return f"{_MARK}{shown}{_MARK}"
+
+
+def _positions(items: list[Any], step: str) -> tuple[int, int]:
+    """The positions of *items* that *step* names, from the first up to, not including, the last.
+
+    A step is a position counted from 0, a slice ``START:END`` of positions, or
+    ``KEY=VALUE``, the first item whose ``KEY`` is ``VALUE`` (written ``KEY="VALUE"`` when
+    the value has a point in it).
+    """
+    key, equals, wanted = step.partition("=")
+    if equals:
+        wanted = wanted.removeprefix('"').removesuffix('"')
+        for position, item in enumerate(items):
+            if isinstance(item, dict) and str(item.get(key)) == wanted:
+                return position, position + 1
+        raise LookupError(f"no item has {key} {wanted!r}")
+    first, _, last = step.partition(":")
+    try:
+        if _is_slice(step):
+            chosen = range(len(items))[int(first or 0) : int(last) if last else None]
+            if chosen:
+                return chosen[0], chosen[-1] + 1
+        else:
+            position = range(len(items))[int(step)]
+            return position, position + 1
+    except (ValueError, IndexError):
+        pass
+    raise LookupError(f"{step!r} names no item of a list of {len(items)}")
+
+
+def _is_slice(step: str) -> bool:
+    return "=" not in step and ":" in step
+
+
+def _json_step(value: object, step: str) -> Any:  # noqa: ANN401  (any part of a JSON document)
+    """The part of *value* that one step of a path names: a key of an object, or items of a list.
+
+    A step that names one item of a list gives the item; a slice gives a list.
+    """
+    if isinstance(value, dict):
+        if step not in value:
+            raise LookupError(f"no key {step!r}; the keys are {', '.join(value)}")
+        return value[step]
+    if isinstance(value, list):
+        first, last = _positions(value, step)
+        return value[first:last] if _is_slice(step) else value[first]
+    raise TypeError(f"{step!r} names a part of a value that has none")
+
+
+def _json_path(value: object, path: str) -> Any:  # noqa: ANN401  (any part of a JSON document)
+    """The part of *value* that *path*, steps separated by points, names."""
+    for step in _steps(path):
+        value = _json_step(value, step)
+    return value
+
+
+_STEP = re.compile(r'([^.="]+="[^"]*"|[^.]+)(?:\.|$)')
+"""A step of a path: ``KEY="VALUE"`` (a value with points in it), or text up to a point."""
+
+
+def _steps(path: str) -> list[str]:
+    """The steps of *path*: ``applications.source="a.json:2".ok`` has three."""
+    steps = [match.group(1) for match in _STEP.finditer(path)]
+    if ".".join(steps) != path:
+        raise ValueError(f"{path!r} is not a path of keys, positions and KEY=VALUE")
+    return steps
+
+
+def _json_elide(value: object, path: str) -> None:
+    """Leave out of *value*, in place, the part that *path* names."""
+    *steps, last = _steps(path)
+    parent = _json_path(value, ".".join(steps)) if steps else value
+    if isinstance(parent, dict):
+        parent[last] = _elided(_json_step(parent, last))
+    elif isinstance(parent, list):
+        first, end = _positions(parent, last)
+        parent[first:end] = [f"{_MARK}…{_MARK}"]
+    else:
+        raise TypeError(f"{last!r} names a part of a value that has none")
+
+
+def _json_excerpt(text: str, path: str | None, elide: Sequence[str]) -> str:
+    """A part of the JSON document *text*, written as callkit writes JSON.
+
+    *path* names the part shown (the whole document without it), which is then shown between
+    two ``[…]``; *elide* names parts of it that are left out, each shown as ``{…}``, ``[…]``
+    or ``…``.
+    """
+    value = json.loads(text)
+    if path:
+        value = _json_path(value, path)
+    for part in elide:
+        _json_elide(value, part)
+    dumped = json.dumps(value, ensure_ascii=False, indent=2)
+    mark = re.escape(json.dumps(_MARK)[1:-1])
+    dumped = re.sub(f'"{mark}(.*?){mark}"', r"\1", dumped)
+    return f"{ELIDED}\n{dumped}\n{ELIDED}" if path else dumped
+
+
+def _paths(text: str) -> list[str]:
+    return [part.strip() for part in directives.unchanged_required(text).split(",")]
+
+
 _PROMPT_LIKE = re.compile(r"^\s*[$#%>]", re.MULTILINE)
 """Output lines the console highlighter would take for a prompt (a Markdown heading)."""
 
@@ -198,20 +378,41 @@ class CallkitRun(_RunDirective):
     """A console session: the command, what it printed and its exit status.
 
     Options: ``:exit:`` the exit status the command must end with; ``:expect:`` text the
-    command must print (on either stream); ``:select:`` a regular expression: only the
-    paragraphs of standard output (separated by blank lines) that match it are shown,
-    with ``[…]`` where others are left out; ``:stderr:`` shows standard error in a block
-    of its own after the session.
+    command must print (on either stream); ``:stderr:`` shows standard error in a block of
+    its own after the session. What is shown of standard output can be trimmed, with ``[…]``
+    where a part is left out:
+
+    ``:json:``
+        A path to the part of a JSON document shown: keys of objects and, in lists,
+        positions counted from 0, slices (``2:4``) or ``KEY=VALUE`` (the first item whose
+        ``KEY`` is ``VALUE``), separated by points: ``applications.11.findings.0``,
+        ``rules.id=budget-per-year``.
+    ``:json-elide:``
+        Paths, separated by commas, to parts of the JSON shown that are left out: a key's
+        value is shown as ``{…}``, ``[…]`` or ``…``, items of a list as one ``…``.
+    ``:ics-event:``
+        The ``UID`` of the event of an iCalendar file shown, with the file's line folding
+        undone.
+    ``:select:``
+        A regular expression: only the paragraphs (separated by blank lines) that match it
+        are shown.
+    ``:lines:``
+        A regular expression: only the lines that match it are shown, each with the lines
+        indented under it and those it is indented under.
 
     A run that ends with another status than ``:exit:`` (or, without it, with a status
     other than 0 or 1), that does not print what ``:expect:`` says, that writes to standard
-    error without ``:stderr:``, or of which ``:select:`` selects nothing, is a warning:
-    the page never shows output other than it says.
+    error without ``:stderr:``, or of which an option selects nothing, is a warning: the page
+    never shows output other than it says.
     """
 
     option_spec: ClassVar[dict[str, Any]] = {
         **_RunDirective.option_spec,
+        "json": directives.unchanged_required,
+        "json-elide": _paths,
+        "ics-event": directives.unchanged_required,
         "select": _regex,
+        "lines": _regex,
         "stderr": directives.flag,
     }
 
@@ -219,15 +420,32 @@ class CallkitRun(_RunDirective):
         """Whether ``:stderr:`` asks for standard error."""
         return "stderr" in self.options
 
+    def excerpt(self, run: Run) -> str:
+        """What the page shows of the standard output of *run*."""
+        shown = run.stdout.rstrip("\n")
+        options = self.options
+        if "json" in options or "json-elide" in options:
+            try:
+                shown = _json_excerpt(shown, options.get("json"), options.get("json-elide", []))
+            except (ValueError, LookupError, TypeError) as error:
+                self._warn(f"cannot show the JSON asked for: {error}", run)
+        if "ics-event" in options:
+            event = _ics_event(shown, options["ics-event"])
+            if event is None:
+                self._warn(f"no event has the UID {options['ics-event']}", run)
+            shown = event or ""
+        for option, trim in (("select", _select), ("lines", _lines)):
+            if option in options:
+                trimmed = trim(shown, options[option])
+                if trimmed is None:
+                    self._warn(f"nothing matches :{option}: {options[option].pattern}", run)
+                shown = trimmed or ""
+        return shown
+
     def run(self) -> list[nodes.Node]:
         """Run the command and show it."""
         run = self.run_command()
-        shown = run.stdout.rstrip("\n")
-        if "select" in self.options:
-            selected = _select(shown, self.options["select"])
-            if selected is None:
-                self._warn(f"no paragraph matches :select: {self.options['select'].pattern}", run)
-            shown = selected or ""
+        shown = self.excerpt(run)
         session = f"$ callkit {self.arguments[0]}" + (f"\n{shown}" if shown else "")
         literal = nodes.literal_block(session, session)
         literal["language"] = "text" if _PROMPT_LIKE.search(shown) else "console"
