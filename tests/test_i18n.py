@@ -277,3 +277,11 @@ class TestCommands:
         assert main(["explain", "intpart-2022", "own-shar", "--lang", "nb"]) == 2
         err = capsys.readouterr().err
         assert err.startswith("callkit: feil: intpart-2022 har ingen regel 'own-shar'; mente du")
+
+    def test_lint_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Lint's JSON keeps its codes and gives its messages in the language asked for."""
+        main(["lint", "intpart-2022", "--format", "json", "--lang", "nb"])
+        (finding,) = json.loads(capsys.readouterr().out)
+        assert finding["code"] == "zone-label"
+        assert finding["message"].startswith("publisert som '16.03 kl. 13:00 CEST'")
+        assert finding["milestone"].startswith("frist «Søknadsfrist»")

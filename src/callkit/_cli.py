@@ -558,7 +558,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
         findings = lint(get_definition(target))
     if args.format == "json":
-        _emit([f.to_dict() for f in findings])
+        _emit([f.to_dict(args.lang) for f in findings])
     else:
         from callkit._render import render_lint  # noqa: PLC0415
 

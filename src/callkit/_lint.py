@@ -19,7 +19,7 @@ import pendulum
 
 from callkit._errors import DefinitionError
 from callkit._finding import Severity
-from callkit._i18n import Either, Language, Localized, Message, Word, msg
+from callkit._i18n import Either, Language, Localized, Message, Word, msg, text
 from callkit._provenance import Citation
 from callkit._timeline import KIND_NAMES, Milestone, MilestoneKind
 from callkit._versions import CallDefinition
@@ -89,15 +89,15 @@ class LintFinding:
     milestone: str | None = None
     source: Citation | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """As plain data, as ``callkit lint --format json`` gives it."""
+    def to_dict(self, lang: Language = "en") -> dict[str, Any]:
+        """As plain data, as ``callkit lint --format json`` gives it, in *lang*."""
         from callkit._render import citation_to_dict  # noqa: PLC0415
 
         return {
             "code": self.code,
             "severity": str(self.severity),
-            "message": self.message,
-            "milestone": self.milestone,
+            "message": text(self.message, lang),
+            "milestone": None if self.milestone is None else text(self.milestone, lang),
             "source": None if self.source is None else citation_to_dict(self.source),
         }
 
