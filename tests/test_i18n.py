@@ -285,3 +285,35 @@ class TestCommands:
         assert finding["code"] == "zone-label"
         assert finding["message"].startswith("publisert som '16.03 kl. 13:00 CEST'")
         assert finding["milestone"].startswith("frist «Søknadsfrist»")
+
+
+class TestHelp:
+    """The command line's help and usage errors follow --lang too."""
+
+    def test_help(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`callkit check --help --lang nb` explains the options in Norwegian."""
+        with pytest.raises(SystemExit) as stop:
+            main(["check", "--help", "--lang", "nb"])
+        assert stop.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("bruk: callkit check")
+        assert "valg:" in out
+        assert "arket i en Excel-arbeidsbok" in out
+
+    def test_help_from_the_locale(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Without --lang, the help is in the locale's language."""
+        monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+        with pytest.raises(SystemExit):
+            main(["--help"])
+        assert "kommandoer:" in capsys.readouterr().out
+
+    def test_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing argument exits 2 with the usage and an error line in Norwegian."""
+        with pytest.raises(SystemExit) as stop:
+            main(["check", "intpart-2022", "--lang", "nb"])
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("bruk: callkit check")
+        assert "callkit: feil: " in err

@@ -45,45 +45,94 @@ class _Formatter(argparse.HelpFormatter):
     command that lists calls in a few tens of milliseconds.
     """
 
+    lang: Language = "en"
+
     def __init__(self, prog: str) -> None:
         columns = os.environ.get("COLUMNS", "")
         width = int(columns) - 2 if columns.isdigit() and int(columns) > 20 else 98  # noqa: PLR2004
         super().__init__(prog, width=width)
 
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,  # noqa: ANN401  (argparse's own types)
+        groups: Any,  # noqa: ANN401
+        prefix: str | None = None,
+    ) -> None:
+        """The usage line, introduced in the help's language."""
+        if prefix is None:
+            prefix = tr("usage: ", self.lang)
+        super().add_usage(usage, actions, groups, prefix)
+
+
+def _formatter(lang: Language) -> type[_Formatter]:
+    return type("Formatter", (_Formatter,), {"lang": lang})
+
 
 class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
-        kwargs.setdefault("formatter_class", _Formatter)
+    """A parser whose help and errors are in *lang*, and whose errors exit with status 2."""
+
+    def __init__(self, *args: Any, lang: Language = "en", **kwargs: Any) -> None:  # noqa: ANN401
+        kwargs.setdefault("formatter_class", _formatter(lang))
+        kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
+        self.lang = lang
+        self._positionals.title = tr("positional arguments", lang)
+        self._optionals.title = tr("options", lang)
+        self.add_argument("-h", "--help", action="help", help=tr("show this help and exit", lang))
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"callkit: error: {message}\n")
+        self.exit(EXIT_USAGE, f"callkit: {tr('error', self.lang)}: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per option)
+def _lang_asked(argv: Sequence[str]) -> Language:
+    """The language ``--lang`` asks for in *argv*, or else the locale's, for the help."""
+    for i, arg in enumerate(argv):
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in ("nb", "en"):
+            return value  # type: ignore[return-value]  # one of the two, tested above
+    return default_language()
+
+
+def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per option)
     parser = _Parser(
         prog="callkit",
-        description="Check applications against research funding calls, and explain why.",
+        description=tr("Check applications against research funding calls, and explain why.", lang),
+        lang=lang,
     )
-    parser.add_argument("--version", action="version", version=f"callkit {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"callkit {__version__}",
+        help=tr("show callkit's version and exit", lang),
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, title=tr("commands", lang)
+    )
 
     def command(
         name: str, help_text: str, formats: tuple[str, ...] = ("text", "json")
     ) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub = commands.add_parser(name, help=help_text, description=help_text, lang=lang)
         sub.add_argument(
             "--format",
             choices=formats,
             default=formats[0],
-            help="the output: " + ", ".join(formats) + f" (default: {formats[0]})",
+            help=tr("the output: {formats} (default: {default})", lang).format(
+                formats=", ".join(formats), default=formats[0]
+            ),
         )
         sub.add_argument(
             "--lang",
             choices=("nb", "en"),
-            help="the language of messages, titles and headings: nb (Norwegian Bokmål) or en "
-            "(default: from the locale, such as LANG=nb_NO.UTF-8)",
+            help=tr(
+                "the language of messages, titles and headings: nb (Norwegian Bokmål) or en "
+                "(default: from the locale, such as LANG=nb_NO.UTF-8)",
+                lang,
+            ),
         )
         return sub
 
@@ -91,12 +140,12 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per opt
         sub.add_argument(
             "--institution",
             metavar="NAME",
-            help="add this institution's own milestones to the funder's",
+            help=tr("add this institution's own milestones to the funder's", lang),
         )
         sub.add_argument(
             "--tz",
             metavar="ZONE",
-            help="show times in this IANA zone (such as America/New_York)",
+            help=tr("show times in this IANA zone (such as America/New_York)", lang),
         )
 
     def as_of(sub: argparse.ArgumentParser) -> None:
@@ -104,92 +153,123 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per opt
             "--as-of",
             type=_date,
             metavar="DATE",
-            help="the call as in force on this date (YYYY-MM-DD); default: the latest version",
+            help=tr(
+                "the call as in force on this date (YYYY-MM-DD); default: the latest version",
+                lang,
+            ),
         )
 
-    command("calls", "list the installed calls")
-    command("plugins", "list every installed call plugin and whether it loads")
-    test = command("test", "run the example cases that call plugins ship")
-    test.add_argument("call_ids", metavar="CALL_ID", nargs="*", help="default: every call")
-    show = command("show", "show a call: its rules with their sources, policies and timeline")
-    show.add_argument("call_id", metavar="CALL_ID")
+    def call_id(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("call_id", metavar="CALL_ID", help=tr("an installed call", lang))
+
+    command("calls", tr("list the installed calls", lang))
+    command("plugins", tr("list every installed call plugin and whether it loads", lang))
+    test = command("test", tr("run the example cases that call plugins ship", lang))
+    test.add_argument(
+        "call_ids", metavar="CALL_ID", nargs="*", help=tr("default: every call", lang)
+    )
+    show = command(
+        "show", tr("show a call: its rules with their sources, policies and timeline", lang)
+    )
+    call_id(show)
     as_of(show)
-    explain = command("explain", "explain one rule of a call, with its source and history")
-    explain.add_argument("call_id", metavar="CALL_ID")
-    explain.add_argument("rule", metavar="RULE", help="a rule id, such as own-share")
+    explain = command(
+        "explain", tr("explain one rule of a call, with its source and history", lang)
+    )
+    call_id(explain)
+    explain.add_argument("rule", metavar="RULE", help=tr("a rule id, such as own-share", lang))
     as_of(explain)
     timeline = command(
-        "timeline", "list a call's milestones in time order", ("text", "json", "ics")
+        "timeline", tr("list a call's milestones in time order", lang), ("text", "json", "ics")
     )
-    timeline.add_argument("call_id", metavar="CALL_ID")
+    call_id(timeline)
     time_options(timeline)
     as_of(timeline)
-    diff = command("diff", "list what changed in a call between two dates, with sources")
-    diff.add_argument("call_id", metavar="CALL_ID")
+    diff = command("diff", tr("list what changed in a call between two dates, with sources", lang))
+    call_id(diff)
     diff.add_argument(
-        "--from", dest="start", type=_date, metavar="DATE", help="default: as published"
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="DATE",
+        help=tr("default: as published", lang),
     )
-    diff.add_argument("--to", dest="end", type=_date, metavar="DATE", help="default: the latest")
+    diff.add_argument(
+        "--to", dest="end", type=_date, metavar="DATE", help=tr("default: the latest", lang)
+    )
     template = command(
         "template",
-        "write an empty application list with the headings a call asks for",
+        tr("write an empty application list with the headings a call asks for", lang),
         ("xlsx", "csv"),
     )
-    template.add_argument("call_id", metavar="CALL_ID")
+    call_id(template)
     template.add_argument(
-        "--institution", metavar="NAME", help="the columns this institution's policy asks for"
+        "--institution",
+        metavar="NAME",
+        help=tr("the columns this institution's policy asks for", lang),
     )
-    template.add_argument("--output", metavar="FILE", help="write to FILE")
+    template.add_argument("--output", metavar="FILE", help=tr("write to FILE", lang))
     template.add_argument(
-        "--delimiter", type=_separator, metavar="CHAR", help="the CSV separator (default: ;)"
+        "--delimiter",
+        type=_separator,
+        metavar="CHAR",
+        help=tr("the CSV separator (default: ;)", lang),
     )
     as_of(template)
-    commands.add_parser(
-        "schema",
-        help="print the JSON Schema of call definition files",
-        description="print the JSON Schema of call definition files",
-    )
-    upcoming = command("upcoming", "list what is due soon across every installed call")
+    schema_help = tr("print the JSON Schema of call definition files", lang)
+    commands.add_parser("schema", help=schema_help, description=schema_help, lang=lang)
+    upcoming = command("upcoming", tr("list what is due soon across every installed call", lang))
     upcoming.add_argument(
-        "--days", type=_positive, default=30, metavar="N", help="how far ahead (default 30)"
+        "--days",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help=tr("how far ahead (default 30)", lang),
     )
     upcoming.add_argument(
         "--now",
         type=_instant,
         metavar="WHEN",
-        help="look ahead from this ISO 8601 date or time instead of now",
+        help=tr("look ahead from this ISO 8601 date or time instead of now", lang),
     )
     time_options(upcoming)
-    lint = command("lint", "point out what looks wrong in a call's timeline")
+    lint = command("lint", tr("point out what looks wrong in a call's timeline", lang))
     lint.add_argument(
-        "target", metavar="CALL_ID|FILE", help="an installed call, or a definition file"
+        "target",
+        metavar="CALL_ID|FILE",
+        help=tr("an installed call, or a definition file", lang),
     )
     check = command(
         "check",
-        "check applications in CSV, JSON or XLSX files against a call",
+        tr("check applications in CSV, JSON or XLSX files against a call", lang),
         ("text", "json", "markdown", "csv", "xlsx"),
     )
     check.add_argument(
         "--output",
         metavar="FILE",
-        help="write the report to FILE instead of standard output (needed for xlsx)",
+        help=tr("write the report to FILE instead of standard output (needed for xlsx)", lang),
     )
-    check.add_argument("call_id", metavar="CALL_ID")
-    check.add_argument("files", metavar="FILE", nargs="+", help="CSV, JSON or XLSX files")
+    call_id(check)
+    check.add_argument("files", metavar="FILE", nargs="+", help=tr("CSV, JSON or XLSX files", lang))
     check.add_argument(
-        "--sheet", metavar="NAME", help="the sheet of an Excel workbook (default: the first)"
+        "--sheet",
+        metavar="NAME",
+        help=tr("the sheet of an Excel workbook (default: the first)", lang),
     )
     check.add_argument(
         "--encoding",
         type=_encoding,
         metavar="NAME",
-        help="the files' text encoding (default: UTF-8, or else Windows-1252)",
+        help=tr("the files' text encoding (default: UTF-8, or else Windows-1252)", lang),
     )
     check.add_argument(
         "--delimiter",
         type=_separator,
         metavar="CHAR",
-        help="the CSV separator: a character, or comma, semicolon or tab (default: detected)",
+        help=tr(
+            "the CSV separator: a character, or comma, semicolon or tab (default: detected)",
+            lang,
+        ),
     )
     as_of(check)
     return parser
@@ -722,7 +802,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A terminal that cannot show a character gets a stand-in, not a crash.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(_lang_asked(arguments)).parse_args(arguments)
     args.lang = getattr(args, "lang", None) or default_language()
     try:
         return _COMMANDS[args.command](args)
