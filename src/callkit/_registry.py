@@ -129,13 +129,25 @@ class CallEntry:
 
     @cached_property
     def api(self) -> str | None:
-        """The definition API version the distribution declares, if it declares one."""
-        if self._api is not None or self._dist is None or self.distribution is None:
+        """The definition API version the distribution declares, if it declares one.
+
+        The declaration is named after the distribution. Most plugins declare none, and
+        then the distribution's name (which means parsing its ``METADATA`` with the
+        ``email`` package, some ten milliseconds at start-up) is not needed. Otherwise the
+        name the metadata folder is named after is tried first, then the metadata's own.
+        """
+        if self._api is not None or self._dist is None:
             return self._api
-        name = _normal(self.distribution)
-        for ep in self._dist.entry_points:
-            if ep.group == API_GROUP and _normal(ep.name) == name:
-                return str(ep.value).strip()
+        declared = [ep for ep in self._dist.entry_points if ep.group == API_GROUP]
+        if not declared:
+            return None
+        folder = getattr(self._dist, "_normalized_name", None)
+        for name in (folder, self.distribution):
+            if name is None:
+                continue
+            for ep in declared:
+                if _normal(ep.name) == _normal(name):
+                    return str(ep.value).strip()
         return None
 
     @property
