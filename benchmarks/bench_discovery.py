@@ -22,14 +22,22 @@ on ``PYTHONPATH``, it times
     ``callkit.list_calls()``;
 ``calls_cli_ms_N``
     the wall time of ``python -m callkit calls --format json``, which discovers the plugins
-    and loads every call to show its deadline,
+    and reads every call's title and deadline, from callkit's cache of summaries once the
+    run that is not counted has filled it;
+``calls_cli_nocache_ms_N``
+    the same with ``CALLKIT_DISABLE_CACHE=1``: every definition file parsed, as on a first
+    run or after a plugin changed,
 
-each the median of several runs, after one run that is not counted. The fixed costs are
-given once, without the synthetic folder: ``python_startup_ms`` (``python -c pass``) and
-``import_callkit_ms`` (``python -c "import callkit"``). It prints one line per
-figure, ``name: value``, and ends with the ratios ``ids_ratio_N`` (``discover`` over
-``bare_scan``: the scans alone), ``list_ratio_N`` (``list_process`` over ``bare_process``)
-and ``calls_ratio_N`` (``calls_cli`` over ``bare_process``).
+each the median of several runs, after one run that is not counted. The distributions are
+left for two seconds before anything is timed, as installed plugins are older than that. The
+measured processes keep callkit's cache in a folder of the benchmark's own
+(``XDG_CACHE_HOME``), never the user's. The fixed costs are given once, without the
+synthetic folder: ``python_startup_ms`` (``python -c pass``) and ``import_callkit_ms``
+(``python -c "import callkit"``). It prints one line per figure, ``name: value``, and ends
+with the ratios ``ids_ratio_N`` (``discover`` over ``bare_scan``: the scans alone),
+``list_ratio_N`` (``list_process`` over ``bare_process``), ``calls_ratio_N`` (``calls_cli``
+over ``bare_process``) and ``calls_ratio_nocache_N`` (``calls_cli_nocache`` over
+``bare_process``).
 
 Run it with ``nox -s bench``, or ``python benchmarks/bench_discovery.py`` where callkit is
 installed. It writes only inside a temporary folder, which it removes.
@@ -53,6 +61,14 @@ from pathlib import Path
 GROUP = "callkit.calls"
 PLUGIN_EVERY = 20
 """One distribution in this many registers a call."""
+
+SETTLE_S = 2.1
+"""How long the synthetic distributions are left before anything is timed, in seconds.
+
+callkit's cache of summaries does not keep a definition file changed in the last two
+seconds (a second change within the file system's clock tick could go unseen); the
+plugins of a real environment were installed before it is listed.
+"""
 
 DEFINITION = """\
 api = 1
@@ -169,10 +185,15 @@ def make_site(root: Path, size: int) -> tuple[Path, int]:
     return site, plugins
 
 
-def environment(site: Path | None) -> dict[str, str]:
-    """The environment of a measured process: *site* on the path, no callkit settings."""
+def environment(site: Path | None, cache: Path) -> dict[str, str]:
+    """The environment of a measured process: *site* on the path, no callkit settings.
+
+    callkit keeps its cache of summaries in *cache*, so that the user's cache neither
+    helps nor is written to.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLKIT_")}
     env.pop("PYTHONPATH", None)
+    env["XDG_CACHE_HOME"] = str(cache)
     if site is not None:
         env["PYTHONPATH"] = str(site)
     return env
@@ -211,6 +232,16 @@ def wall(args: list[str], env: dict[str, str], cwd: Path, repeats: int) -> tuple
     return statistics.median(times) * 1000, output
 
 
+def time_calls(env: dict[str, str], cwd: Path, repeats: int, expected: int) -> float:
+    """The median wall time of ``callkit calls --format json``, which must list *expected*."""
+    ms, output = wall(["-m", "callkit", "calls", "--format", "json"], env, cwd, repeats)
+    listed = len(json.loads(output))
+    if listed != expected:
+        msg = f"callkit calls listed {listed} calls, not {expected}"
+        raise RuntimeError(msg)
+    return ms
+
+
 def figure(name: str, value: float | str) -> None:
     """Print one figure."""
     shown = f"{value:.2f}" if isinstance(value, float) else value
@@ -233,14 +264,16 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(name)
         cwd = root / "cwd"  # not a site: the current directory is never scanned anyway
         cwd.mkdir()
-        plain = environment(None)
+        cache = root / "cache"
+        plain = environment(None, cache)
         figure("python_startup_ms", wall(["-c", "pass"], plain, cwd, args.repeats)[0])
         figure("import_callkit_ms", wall(["-c", "import callkit"], plain, cwd, args.repeats)[0])
         installed = len(json.loads(run(["-m", "callkit", "calls", "--format", "json"], plain, cwd)))
         figure("calls_installed", str(installed))
         for size in sizes:
             site, plugins = make_site(root, size)
-            env = environment(site)
+            time.sleep(SETTLE_S)
+            env = environment(site, cache)
             expected = plugins + installed
             figure(f"plugins_{size}", str(plugins))
             bare, found = in_process(BARE_SCAN, env, cwd, args.repeats)
@@ -257,17 +290,16 @@ def main(argv: list[str] | None = None) -> int:
             figure(f"bare_process_ms_{size}", process)
             listing = wall(["-c", LIST_PROCESS], env, cwd, args.repeats)[0]
             figure(f"list_process_ms_{size}", listing)
-            cli, output = wall(
-                ["-m", "callkit", "calls", "--format", "json"], env, cwd, args.repeats
-            )
-            if len(json.loads(output)) != expected:
-                msg = f"callkit calls listed {len(json.loads(output))} calls, not {expected}"
-                raise RuntimeError(msg)
+            cli = time_calls(env, cwd, args.repeats, expected)
             figure(f"calls_cli_ms_{size}", cli)
+            off = {**env, "CALLKIT_DISABLE_CACHE": "1"}
+            uncached = time_calls(off, cwd, args.repeats, expected)
+            figure(f"calls_cli_nocache_ms_{size}", uncached)
             ratios += [
                 (f"ids_ratio_{size}", discover / bare),
                 (f"list_ratio_{size}", listing / process),
                 (f"calls_ratio_{size}", cli / process),
+                (f"calls_ratio_nocache_{size}", uncached / process),
             ]
             shutil.rmtree(site)
     for name, ratio in ratios:
