@@ -28,7 +28,9 @@ on ``PYTHONPATH``, it times
     the same with ``CALLKIT_DISABLE_CACHE=1``: every definition file parsed, as on a first
     run or after a plugin changed,
 
-each the median of several runs, after one run that is not counted. The distributions are
+each the median of several runs, after one run that is not counted; the four whole
+processes take turns, a run of each a round, so that a busy machine weighs on the
+numerator and the denominator of a ratio alike. The distributions are
 left for two seconds before anything is timed, as installed plugins are older than that. The
 measured processes keep callkit's cache in a folder of the benchmark's own
 (``XDG_CACHE_HOME``), never the user's. The fixed costs are given once, without the
@@ -232,14 +234,22 @@ def wall(args: list[str], env: dict[str, str], cwd: Path, repeats: int) -> tuple
     return statistics.median(times) * 1000, output
 
 
-def time_calls(env: dict[str, str], cwd: Path, repeats: int, expected: int) -> float:
-    """The median wall time of ``callkit calls --format json``, which must list *expected*."""
-    ms, output = wall(["-m", "callkit", "calls", "--format", "json"], env, cwd, repeats)
-    listed = len(json.loads(output))
-    if listed != expected:
-        msg = f"callkit calls listed {listed} calls, not {expected}"
-        raise RuntimeError(msg)
-    return ms
+def walls(
+    commands: dict[str, tuple[list[str], dict[str, str]]], cwd: Path, repeats: int
+) -> dict[str, tuple[float, str]]:
+    """The median wall time of each command's process, in ms, and its last output.
+
+    The commands take turns, one run of each a round, so that what else the machine does
+    meanwhile weighs on each alike and on none alone; the first round is not counted.
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    outputs = {name: run(args, env, cwd) for name, (args, env) in commands.items()}
+    for _ in range(repeats):
+        for name, (args, env) in commands.items():
+            start = time.perf_counter()
+            outputs[name] = run(args, env, cwd)
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(times[name]) * 1000, outputs[name]) for name in commands}
 
 
 def figure(name: str, value: float | str) -> None:
@@ -286,14 +296,27 @@ def main(argv: list[str] | None = None) -> int:
                 msg = f"callkit discovered {found} calls, not {expected}"
                 raise RuntimeError(msg)
             figure(f"discover_ms_{size}", discover)
-            process = wall(["-c", BARE_PROCESS], env, cwd, args.repeats)[0]
+            calls = ["-m", "callkit", "calls", "--format", "json"]
+            timed = walls(
+                {
+                    "bare": (["-c", BARE_PROCESS], env),
+                    "list": (["-c", LIST_PROCESS], env),
+                    "calls": (calls, env),
+                    "nocache": (calls, {**env, "CALLKIT_DISABLE_CACHE": "1"}),
+                },
+                cwd,
+                args.repeats,
+            )
+            for way in ("calls", "nocache"):
+                listed = len(json.loads(timed[way][1]))
+                if listed != expected:
+                    msg = f"callkit calls ({way}) listed {listed} calls, not {expected}"
+                    raise RuntimeError(msg)
+            process, listing = timed["bare"][0], timed["list"][0]
+            cli, uncached = timed["calls"][0], timed["nocache"][0]
             figure(f"bare_process_ms_{size}", process)
-            listing = wall(["-c", LIST_PROCESS], env, cwd, args.repeats)[0]
             figure(f"list_process_ms_{size}", listing)
-            cli = time_calls(env, cwd, args.repeats, expected)
             figure(f"calls_cli_ms_{size}", cli)
-            off = {**env, "CALLKIT_DISABLE_CACHE": "1"}
-            uncached = time_calls(off, cwd, args.repeats, expected)
             figure(f"calls_cli_nocache_ms_{size}", uncached)
             ratios += [
                 (f"ids_ratio_{size}", discover / bare),
