@@ -34,7 +34,7 @@ FORMAT = 1
 """The layout of the cache file; a file of another layout counts as empty."""
 
 MAX_FILES = 1024
-"""How many definition files the cache remembers; the least recently read go first."""
+"""How many definition files the cache remembers; those kept longest ago go first."""
 
 RECENT_NS = 2_000_000_000
 """A file modified or changed less than this long ago (ns) is read but not remembered."""
