@@ -32,7 +32,8 @@ rows (``read_callkit_us``), against ``list(csv.DictReader(file))`` over the same
 **start-up**, in ms: the wall time of ``callkit check intpart-2022 FILE`` on a 20-row CSV
 file (``startup_check_ms``) against ``python -c "import attrs, cattrs, pendulum,
 importlib_metadata"`` (``startup_floor_ms``), the median of several runs after one that is
-not counted; and whether ``import callkit`` imports icalendar, openpyxl, babel or a plugin;
+not counted, the two taking turns; and whether ``import callkit`` imports icalendar,
+openpyxl, babel or a plugin;
 
 **memory**, in MiB: the resident size of a fresh process once it has loaded the call, and
 its peak (``VmHWM``) after reading the CSV file and after reviewing its applications.
@@ -963,15 +964,22 @@ def run(args: list[str], cwd: Path, codes: Iterable[int] = (0,)) -> str:
     return done.stdout
 
 
-def wall(args: list[str], cwd: Path, repeats: int, codes: Iterable[int] = (0,)) -> float:
-    """The median wall time of a whole process, in ms, after one run not counted."""
-    run(args, cwd, codes)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
+def walls(commands: list[tuple[list[str], Iterable[int]]], cwd: Path, repeats: int) -> list[float]:
+    """The median wall time of each command's process, in ms, after one run not counted.
+
+    The commands take turns, one run of each a round, so that what else the machine does
+    meanwhile weighs on each alike; *commands* pairs each with the exit statuses it may end
+    with.
+    """
+    for args, codes in commands:
         run(args, cwd, codes)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(repeats):
+        for (args, codes), taken in zip(commands, times, strict=True):
+            start = time.perf_counter()
+            run(args, cwd, codes)
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) * 1000 for taken in times]
 
 
 def callkit_command() -> list[str]:
@@ -990,10 +998,8 @@ print(json.dumps(sorted(sys.modules)))
 def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float]:
     """Time ``callkit check`` on *small* and the dependencies' imports; ms of each."""
     command = [*callkit_command(), "check", CALL_ID, str(small)]
-    check = wall(command, cwd, repeats, codes=(0, 1))
-    floor = wall(
-        [sys.executable, "-c", "import attrs, cattrs, pendulum, importlib_metadata"], cwd, repeats
-    )
+    dependencies = [sys.executable, "-c", "import attrs, cattrs, pendulum, importlib_metadata"]
+    check, floor = walls([(command, (0, 1)), (dependencies, (0,))], cwd, repeats)
     figure("startup_check_ms", check)
     figure("startup_floor_ms", floor)
     modules = {m.split(".")[0] for m in json.loads(run([sys.executable, "-c", IMPORTS], cwd))}

@@ -22,14 +22,24 @@ on ``PYTHONPATH``, it times
     ``callkit.list_calls()``;
 ``calls_cli_ms_N``
     the wall time of ``python -m callkit calls --format json``, which discovers the plugins
-    and loads every call to show its deadline,
+    and reads every call's title and deadline, from callkit's cache of summaries once the
+    run that is not counted has filled it;
+``calls_cli_nocache_ms_N``
+    the same with ``CALLKIT_DISABLE_CACHE=1``: every definition file parsed, as on a first
+    run or after a plugin changed,
 
-each the median of several runs, after one run that is not counted. The fixed costs are
-given once, without the synthetic folder: ``python_startup_ms`` (``python -c pass``) and
-``import_callkit_ms`` (``python -c "import callkit"``). It prints one line per
-figure, ``name: value``, and ends with the ratios ``ids_ratio_N`` (``discover`` over
-``bare_scan``: the scans alone), ``list_ratio_N`` (``list_process`` over ``bare_process``)
-and ``calls_ratio_N`` (``calls_cli`` over ``bare_process``).
+each the median of several runs, after one run that is not counted; the four whole
+processes take turns, a run of each a round, so that a busy machine weighs on the
+numerator and the denominator of a ratio alike. The distributions are
+left for two seconds before anything is timed, as installed plugins are older than that. The
+measured processes keep callkit's cache in a folder of the benchmark's own
+(``XDG_CACHE_HOME``), never the user's. The fixed costs are given once, without the
+synthetic folder: ``python_startup_ms`` (``python -c pass``) and ``import_callkit_ms``
+(``python -c "import callkit"``). It prints one line per figure, ``name: value``, and ends
+with the ratios ``ids_ratio_N`` (``discover`` over ``bare_scan``: the scans alone),
+``list_ratio_N`` (``list_process`` over ``bare_process``), ``calls_ratio_N`` (``calls_cli``
+over ``bare_process``) and ``calls_ratio_nocache_N`` (``calls_cli_nocache`` over
+``bare_process``).
 
 Run it with ``nox -s bench``, or ``python benchmarks/bench_discovery.py`` where callkit is
 installed. It writes only inside a temporary folder, which it removes.
@@ -53,6 +63,14 @@ from pathlib import Path
 GROUP = "callkit.calls"
 PLUGIN_EVERY = 20
 """One distribution in this many registers a call."""
+
+SETTLE_S = 2.1
+"""How long the synthetic distributions are left before anything is timed, in seconds.
+
+callkit's cache of summaries does not keep a definition file changed in the last two
+seconds (a second change within the file system's clock tick could go unseen); the
+plugins of a real environment were installed before it is listed.
+"""
 
 DEFINITION = """\
 api = 1
@@ -169,10 +187,15 @@ def make_site(root: Path, size: int) -> tuple[Path, int]:
     return site, plugins
 
 
-def environment(site: Path | None) -> dict[str, str]:
-    """The environment of a measured process: *site* on the path, no callkit settings."""
+def environment(site: Path | None, cache: Path) -> dict[str, str]:
+    """The environment of a measured process: *site* on the path, no callkit settings.
+
+    callkit keeps its cache of summaries in *cache*, so that the user's cache neither
+    helps nor is written to.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLKIT_")}
     env.pop("PYTHONPATH", None)
+    env["XDG_CACHE_HOME"] = str(cache)
     if site is not None:
         env["PYTHONPATH"] = str(site)
     return env
@@ -211,6 +234,24 @@ def wall(args: list[str], env: dict[str, str], cwd: Path, repeats: int) -> tuple
     return statistics.median(times) * 1000, output
 
 
+def walls(
+    commands: dict[str, tuple[list[str], dict[str, str]]], cwd: Path, repeats: int
+) -> dict[str, tuple[float, str]]:
+    """The median wall time of each command's process, in ms, and its last output.
+
+    The commands take turns, one run of each a round, so that what else the machine does
+    meanwhile weighs on each alike and on none alone; the first round is not counted.
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    outputs = {name: run(args, env, cwd) for name, (args, env) in commands.items()}
+    for _ in range(repeats):
+        for name, (args, env) in commands.items():
+            start = time.perf_counter()
+            outputs[name] = run(args, env, cwd)
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(times[name]) * 1000, outputs[name]) for name in commands}
+
+
 def figure(name: str, value: float | str) -> None:
     """Print one figure."""
     shown = f"{value:.2f}" if isinstance(value, float) else value
@@ -233,14 +274,16 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(name)
         cwd = root / "cwd"  # not a site: the current directory is never scanned anyway
         cwd.mkdir()
-        plain = environment(None)
+        cache = root / "cache"
+        plain = environment(None, cache)
         figure("python_startup_ms", wall(["-c", "pass"], plain, cwd, args.repeats)[0])
         figure("import_callkit_ms", wall(["-c", "import callkit"], plain, cwd, args.repeats)[0])
         installed = len(json.loads(run(["-m", "callkit", "calls", "--format", "json"], plain, cwd)))
         figure("calls_installed", str(installed))
         for size in sizes:
             site, plugins = make_site(root, size)
-            env = environment(site)
+            time.sleep(SETTLE_S)
+            env = environment(site, cache)
             expected = plugins + installed
             figure(f"plugins_{size}", str(plugins))
             bare, found = in_process(BARE_SCAN, env, cwd, args.repeats)
@@ -253,21 +296,33 @@ def main(argv: list[str] | None = None) -> int:
                 msg = f"callkit discovered {found} calls, not {expected}"
                 raise RuntimeError(msg)
             figure(f"discover_ms_{size}", discover)
-            process = wall(["-c", BARE_PROCESS], env, cwd, args.repeats)[0]
-            figure(f"bare_process_ms_{size}", process)
-            listing = wall(["-c", LIST_PROCESS], env, cwd, args.repeats)[0]
-            figure(f"list_process_ms_{size}", listing)
-            cli, output = wall(
-                ["-m", "callkit", "calls", "--format", "json"], env, cwd, args.repeats
+            calls = ["-m", "callkit", "calls", "--format", "json"]
+            timed = walls(
+                {
+                    "bare": (["-c", BARE_PROCESS], env),
+                    "list": (["-c", LIST_PROCESS], env),
+                    "calls": (calls, env),
+                    "nocache": (calls, {**env, "CALLKIT_DISABLE_CACHE": "1"}),
+                },
+                cwd,
+                args.repeats,
             )
-            if len(json.loads(output)) != expected:
-                msg = f"callkit calls listed {len(json.loads(output))} calls, not {expected}"
-                raise RuntimeError(msg)
+            for way in ("calls", "nocache"):
+                listed = len(json.loads(timed[way][1]))
+                if listed != expected:
+                    msg = f"callkit calls ({way}) listed {listed} calls, not {expected}"
+                    raise RuntimeError(msg)
+            process, listing = timed["bare"][0], timed["list"][0]
+            cli, uncached = timed["calls"][0], timed["nocache"][0]
+            figure(f"bare_process_ms_{size}", process)
+            figure(f"list_process_ms_{size}", listing)
             figure(f"calls_cli_ms_{size}", cli)
+            figure(f"calls_cli_nocache_ms_{size}", uncached)
             ratios += [
                 (f"ids_ratio_{size}", discover / bare),
                 (f"list_ratio_{size}", listing / process),
                 (f"calls_ratio_{size}", cli / process),
+                (f"calls_ratio_nocache_{size}", uncached / process),
             ]
             shutil.rmtree(site)
     for name, ratio in ratios:

@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test reads or writes the cache of summaries in the user's home."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        patch.delenv("CALLKIT_DISABLE_CACHE", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_discovery() -> Iterator[None]:
     """Each test discovers plugins anew, so none sees another's registry."""

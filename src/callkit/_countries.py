@@ -81,20 +81,31 @@ def _names(lang: Language) -> dict[str, str]:
 
 
 @cache
-def _index() -> dict[str, str]:
-    from babel.core import get_global  # noqa: PLC0415
+def _codes() -> dict[str, str]:
+    """The alpha-2 codes, folded: needs only the English names, not the Norwegian."""
+    return {code.casefold(): code for code in _names("en")}
 
-    index: dict[str, str] = {}
-    for code, targets in get_global("territory_aliases").items():
-        if len(code) == 3 and code.isalpha() and len(targets) == 1:  # noqa: PLR2004
-            index[code.casefold()] = targets[0]
-    index.update(_ALIASES)
+
+@cache
+def _index() -> dict[str, str]:
+    """English and Norwegian names, folded, and the common aliases."""
+    index = dict(_ALIASES)
     for lang in ("en", "nb"):
         for code, name in _names(lang).items():
             index[normalise_name(name)] = code
-    for code in _names("en"):
-        index[code.casefold()] = code
     return index
+
+
+@cache
+def _alpha3() -> dict[str, str]:
+    """ISO alpha-3 codes, folded; CLDR keeps them in its global data, dear to load."""
+    from babel.core import get_global  # noqa: PLC0415
+
+    return {
+        code.casefold(): targets[0]
+        for code, targets in get_global("territory_aliases").items()
+        if len(code) == 3 and code.isalpha() and len(targets) == 1  # noqa: PLR2004
+    }
 
 
 def is_country(code: str) -> bool:
@@ -103,8 +114,21 @@ def is_country(code: str) -> bool:
 
 
 def country_code(text: str) -> str | None:
-    """The alpha-2 code for an alpha-2 or alpha-3 code or an English or Norwegian name."""
-    return _index().get(normalise_name(text))
+    """The alpha-2 code for an alpha-2 or alpha-3 code or an English or Norwegian name.
+
+    An alpha-2 code is looked for first, then a name or an alias, then an alpha-3 code;
+    each table is loaded only when a text gets that far, so that a list of codes loads
+    no Norwegian names and no alpha-3 codes.
+    """
+    key = normalise_name(text)
+    if len(key) == 2:  # noqa: PLR2004
+        code = _codes().get(key)
+        if code is not None:
+            return code
+    code = _index().get(key)
+    if code is None and len(key) == 3:  # noqa: PLR2004
+        code = _alpha3().get(key)
+    return code
 
 
 def country_name(code: str, lang: Language = "en") -> str:

@@ -40,6 +40,7 @@ from callkit._errors import CallNotFoundError, DefinitionError, PluginError
 if TYPE_CHECKING:
     import datetime as dt
 
+    from callkit._cache import SummaryCache
     from callkit._call import Call
     from callkit._cases import Case
     from callkit._summary import CallSummary
@@ -96,17 +97,20 @@ class CallEntry:
         api: str | None = None,
         cases: Callable[[], Path | None] | None = None,
         read: Callable[[], Any] | None = None,
+        locate: Callable[[], Path] | None = None,
         dist: Any = None,  # noqa: ANN401  (an importlib_metadata Distribution)
     ) -> None:
         """Describe one call entry point; *dist* supplies what is not given.
 
-        *read* gives a definition file's plain data, for listing without loading.
+        *read* gives a definition file's plain data, for listing without loading, and
+        *locate* the file it reads, so that what listing reads of it can be kept.
         """
         self.id = id
         self.load = load
         self.value = value
         self.cases = cases
         self.read = read
+        self.locate = locate
         self._origin = origin
         self._distribution = distribution
         self._version = version
@@ -129,13 +133,25 @@ class CallEntry:
 
     @cached_property
     def api(self) -> str | None:
-        """The definition API version the distribution declares, if it declares one."""
-        if self._api is not None or self._dist is None or self.distribution is None:
+        """The definition API version the distribution declares, if it declares one.
+
+        The declaration is named after the distribution. Most plugins declare none, and
+        then the distribution's name (which means parsing its ``METADATA`` with the
+        ``email`` package, some ten milliseconds at start-up) is not needed. Otherwise the
+        name the metadata folder is named after is tried first, then the metadata's own.
+        """
+        if self._api is not None or self._dist is None:
             return self._api
-        name = _normal(self.distribution)
-        for ep in self._dist.entry_points:
-            if ep.group == API_GROUP and _normal(ep.name) == name:
-                return str(ep.value).strip()
+        declared = [ep for ep in self._dist.entry_points if ep.group == API_GROUP]
+        if not declared:
+            return None
+        folder = getattr(self._dist, "_normalized_name", None)
+        for name in (folder, self.distribution):
+            if name is None:
+                continue
+            for ep in declared:
+                if _normal(ep.name) == _normal(name):
+                    return str(ep.value).strip()
         return None
 
     @property
@@ -192,6 +208,11 @@ def _data_reader(ep: Any) -> Callable[[], Any]:  # noqa: ANN401
         return read_definition_data(_locate(ep), exact=False)
 
     return read
+
+
+def _locator(ep: Any) -> Callable[[], Path]:  # noqa: ANN401
+    """Find the definition file an entry point names."""
+    return lambda: _locate(ep)
 
 
 def _locate(ep: Any) -> Path:  # noqa: ANN401
@@ -303,6 +324,7 @@ def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
                         value=ep.value,
                         cases=_cases_locator(tests.get(ep.name) or (ep if data else None)),
                         read=_data_reader(ep) if data else None,
+                        locate=_locator(ep) if data else None,
                         dist=dist,
                     ),
                 )
@@ -357,6 +379,8 @@ class Registry:
         self._loaded: dict[str, CallDefinition] = {}
         self._failed: dict[str, PluginError] = {}
         self._lock = threading.RLock()  # a plugin may build on another call
+        self._summaries: SummaryCache | None = None
+        self._summarised_ids: set[str] = set()
         if strict:
             for call_id in self._entries:
                 self._single(call_id)
@@ -460,19 +484,63 @@ class Registry:
         A definition file is summarised from its data without loading the model; if that
         cannot be done (or the data is wrong), or the registry is strict, the call is
         loaded, so that a broken plugin is reported as a :class:`PluginError` as
-        :meth:`get` would.
+        :meth:`get` would. What is read of a definition file is kept in an on-disk cache,
+        written once every call of the registry has been summarised, as ``callkit calls``
+        does; ``CALLKIT_DISABLE_CACHE=1`` turns it off.
         """
         from callkit import _summary  # noqa: PLC0415
 
-        entry = self._single(call_id)
-        if entry.read is not None and call_id not in self._loaded and not self.strict:
+        try:
+            entry = self._single(call_id)
+            if entry.read is not None and call_id not in self._loaded and not self.strict:
+                summary = self._from_data(entry)
+                if summary is not None and summary.id == call_id:
+                    return summary
+            return _summary.from_call(self.get(call_id))
+        finally:
+            self._summarised(call_id)
+
+    def _from_data(self, entry: CallEntry) -> CallSummary | None:
+        """The summary of a definition file's data, from the cache if it holds it."""
+        from callkit import _summary  # noqa: PLC0415
+
+        assert entry.read is not None  # noqa: S101  (only a definition file is read)
+        cache = self._summary_cache()
+        path = None
+        if cache.path is not None and entry.locate is not None:
             try:
-                summary = _summary.from_data(entry.read())
-            except (DefinitionError, FileNotFoundError, KeyError, TypeError, ValueError):
-                summary = None
-            if summary is not None and summary.id == call_id:
-                return summary
-        return _summary.from_call(self.get(call_id))
+                path = entry.locate()
+            except (OSError, ValueError):
+                path = None  # reading it below says why
+            else:
+                with self._lock:
+                    kept, summary = cache.get(path)
+                if kept:
+                    return summary
+        try:
+            summary = _summary.from_data(entry.read())
+        except (DefinitionError, FileNotFoundError, KeyError, TypeError, ValueError):
+            return None
+        if path is not None:
+            with self._lock:
+                cache.put(path, summary)
+        return summary
+
+    def _summary_cache(self) -> SummaryCache:
+        with self._lock:
+            if self._summaries is None:
+                from callkit._cache import SummaryCache  # noqa: PLC0415
+
+                self._summaries = SummaryCache.default()
+            return self._summaries
+
+    def _summarised(self, call_id: str) -> None:
+        """Note that *call_id* was summarised; write the cache once every call has been."""
+        with self._lock:
+            if call_id in self._entries:
+                self._summarised_ids.add(call_id)
+            if self._summaries is not None and len(self._summarised_ids) == len(self._entries):
+                self._summaries.save()
 
     def statuses(self) -> list[PluginStatus]:
         """Every entry with whether its call loads, loading each that has not yet."""

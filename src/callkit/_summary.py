@@ -12,7 +12,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from callkit._changes import apply
 from callkit._i18n import Language, tr
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ def from_data(data: dict[str, Any]) -> CallSummary | None:
     the purpose. Raises ``KeyError``, ``TypeError`` or ``ValueError`` for data that is not
     a valid definition; the caller then loads the call to report it properly.
     """
+    from callkit._changes import apply  # noqa: PLC0415  (not needed when the cache has it)
+
     latest = data
     for amendment in data.get("amendments", []):
         for change in amendment["changes"]:
