@@ -46,7 +46,14 @@ if TYPE_CHECKING:
     from callkit._money import Money
     from callkit._policy import InstitutionPolicy, Note, Quota
     from callkit._provenance import Citation, Provenance, Source
-    from callkit._readers import ApplicationFile, read_application_file, read_applications
+    from callkit._readers import (
+        ApplicationFile,
+        ApplicationRow,
+        ApplicationStream,
+        open_application_file,
+        read_application_file,
+        read_applications,
+    )
     from callkit._registry import (
         ENTRY_POINT_GROUP,
         CallEntry,
@@ -88,6 +95,8 @@ __all__ = [
     "Application",
     "ApplicationFile",
     "ApplicationReport",
+    "ApplicationRow",
+    "ApplicationStream",
     "Call",
     "CallDefinition",
     "CallEntry",
@@ -145,6 +154,7 @@ __all__ = [
     "load_call",
     "load_definition",
     "make_converter",
+    "open_application_file",
     "read_application_file",
     "read_applications",
     "run_case",
@@ -163,6 +173,8 @@ _LAZY = {
     "Application": "callkit._application",
     "ApplicationFile": "callkit._readers",
     "ApplicationReport": "callkit._report",
+    "ApplicationRow": "callkit._readers",
+    "ApplicationStream": "callkit._readers",
     "Call": "callkit._call",
     "CallDefinition": "callkit._versions",
     "CallEntry": "callkit._registry",
@@ -221,6 +233,7 @@ _LAZY = {
     "load_call": "callkit._convert",
     "load_definition": "callkit._convert",
     "make_converter": "callkit._convert",
+    "open_application_file": "callkit._readers",
     "read_application_file": "callkit._readers",
     "read_applications": "callkit._readers",
     "structure_call": "callkit._convert",
