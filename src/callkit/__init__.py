@@ -82,6 +82,7 @@ if TYPE_CHECKING:
         SchemeRule,
         Term,
     )
+    from callkit._stream import LateFinding, ReviewStream, ReviewSummary
     from callkit._summary import CallSummary
     from callkit._text import Text
     from callkit._timeline import Milestone, MilestoneKind, Offset, Timeline
@@ -118,6 +119,7 @@ __all__ = [
     "InputProblem",
     "InstitutionPolicy",
     "InstitutionRule",
+    "LateFinding",
     "Milestone",
     "MilestoneKind",
     "Money",
@@ -135,6 +137,8 @@ __all__ = [
     "Registry",
     "RequiredFieldsRule",
     "Review",
+    "ReviewStream",
+    "ReviewSummary",
     "Rollover",
     "Rule",
     "RuleCheck",
@@ -198,6 +202,7 @@ _LAZY = {
     "InputProblem": "callkit._errors",
     "InstitutionPolicy": "callkit._policy",
     "InstitutionRule": "callkit._rules",
+    "LateFinding": "callkit._stream",
     "Milestone": "callkit._timeline",
     "MilestoneKind": "callkit._timeline",
     "Money": "callkit._money",
@@ -215,6 +220,8 @@ _LAZY = {
     "Registry": "callkit._registry",
     "RequiredFieldsRule": "callkit._rules",
     "Review": "callkit._report",
+    "ReviewStream": "callkit._stream",
+    "ReviewSummary": "callkit._stream",
     "Rollover": "callkit._workdays",
     "Rule": "callkit._rules",
     "RuleCheck": "callkit._rules",

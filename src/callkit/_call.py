@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
+from callkit._batch import full_collections_deferred
 from callkit._countries import normalise_name
 from callkit._errors import NoDeadlineError
 from callkit._finding import Finding, Severity
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from callkit._application import Application
     from callkit._errors import InputProblem
     from callkit._money import Money
+    from callkit._readers import ApplicationRow
+    from callkit._stream import ReviewStream
 
 INPUT_RULE = "input"
 """The rule id of findings about input that could not be read."""
@@ -384,20 +387,14 @@ class Call:
         reports = []
         placed: set[str] = set()
         items = list(applications)
-        for number, application in enumerate(items, start=1):
-            unread = by_source.get(application.source or "")
-            if not unread:
-                reports.append(self.check(application))
-            else:
-                placed.add(application.source or "")
-                fields = {p.field for p in unread if p.field}
-                report = self.check(application, fields)
-                kept = (f for f in report.findings if f.field is None or f.field not in fields)
-                reports.append(
-                    attrs.evolve(report, findings=(*(_input_finding(p) for p in unread), *kept))
-                )
-            if progress is not None:
-                progress(number, len(items))
+        with full_collections_deferred():
+            for number, application in enumerate(items, start=1):
+                unread = by_source.get(application.source or "")
+                if unread:
+                    placed.add(application.source or "")
+                reports.append(self.check_read(application, unread))
+                if progress is not None:
+                    progress(number, len(items))
         reports, quotas = self._quotas(reports)
         rest = tuple(p for key, group in by_source.items() if key not in placed for p in group)
         return Review(
@@ -408,6 +405,41 @@ class Call:
             version=self.effective,
             history=self.history,
         )
+
+    def check_read(
+        self, application: Application, problems: Collection[InputProblem] | None = ()
+    ) -> ApplicationReport:
+        """Check an application read from a row, with the problems met reading that row.
+
+        Each problem is an ``input`` error finding, first, in place of what the rules would
+        say about the field that could not be read.
+        """
+        if not problems:
+            return self.check(application)
+        fields = {p.field for p in problems if p.field}
+        report = self.check(application, fields)
+        kept = (f for f in report.findings if f.field is None or f.field not in fields)
+        return attrs.evolve(report, findings=(*(_input_finding(p) for p in problems), *kept))
+
+    def review_rows(
+        self,
+        rows: Iterable[Application | ApplicationRow],
+        problems: Iterable[InputProblem] = (),
+    ) -> ReviewStream:
+        """Check applications one at a time, as they are read, for inputs larger than memory.
+
+        *rows* are applications, or rows as :func:`open_application_file` gives them, with
+        the problems of each row; *problems* are those that belong to no row (of a header).
+        Iterating the result gives each application's report as soon as it is checked,
+        with the findings :meth:`review` would give it, except those about its rank that
+        depend on rows still to come; its :meth:`~ReviewStream.summary`, once the last
+        report is out, gives each institution's quota and those findings. What it keeps
+        between rows is a count per institution and faculty and per rank given, not the
+        rows: its memory does not grow with their number.
+        """
+        from callkit._stream import ReviewStream  # noqa: PLC0415
+
+        return ReviewStream(self, rows, problems)
 
     def _quotas(
         self, reports: list[ApplicationReport]
@@ -428,7 +460,7 @@ class Call:
                     Finding(
                         rule=QUOTA_RULE,
                         severity=Severity.ERROR,
-                        message=_over_quota_message(
+                        message=over_quota_message(
                             policy, count, quota.limit, by_faculty, ranking=ranking_required
                         ),
                         source=self.cite(quota.provenance),
@@ -485,37 +517,46 @@ class Call:
                     spelling.setdefault(key, faculty or "")
                 seen[(key, rank)].append(position)
             elif ranking_required:
-                yield (
-                    position,
-                    Finding(
-                        rule=QUOTA_RULE,
-                        severity=Severity.WARNING,
-                        message=f"{policy.institution} is over its quota, so its faculties must "
-                        "rank their applications; this application has no rank",
-                        source=citation,
-                        field="rank",
-                    ),
-                )
+                yield position, unranked_finding(policy, citation)
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue
-            where = f"faculty {spelling[faculty]}" if faculty else "applications without a faculty"
+            finding = shared_rank_finding(
+                citation, rank, len(holders), spelling[faculty] if faculty else None
+            )
             for position in holders:
-                yield (
-                    position,
-                    Finding(
-                        rule=QUOTA_RULE,
-                        severity=Severity.ERROR,
-                        message=f"rank {rank} is given to {len(holders)} applications of {where}; "
-                        "ranks must be unique within a faculty",
-                        source=citation,
-                        field="rank",
-                        value=str(rank),
-                    ),
-                )
+                yield position, finding
 
 
-def _over_quota_message(
+def unranked_finding(policy: InstitutionPolicy, citation: Citation) -> Finding:
+    """The warning on an application without a rank, when its institution must rank them."""
+    return Finding(
+        rule=QUOTA_RULE,
+        severity=Severity.WARNING,
+        message=f"{policy.institution} is over its quota, so its faculties must "
+        "rank their applications; this application has no rank",
+        source=citation,
+        field="rank",
+    )
+
+
+def shared_rank_finding(
+    citation: Citation, rank: int, holders: int, faculty: str | None
+) -> Finding:
+    """The error on each of *holders* applications of one *faculty* given the same *rank*."""
+    where = f"faculty {faculty}" if faculty else "applications without a faculty"
+    return Finding(
+        rule=QUOTA_RULE,
+        severity=Severity.ERROR,
+        message=f"rank {rank} is given to {holders} applications of {where}; "
+        "ranks must be unique within a faculty",
+        source=citation,
+        field="rank",
+        value=str(rank),
+    )
+
+
+def over_quota_message(
     policy: InstitutionPolicy,
     count: int,
     limit: int,

@@ -88,7 +88,8 @@ class QuotaReport:
     """How many applications an institution sends, against its quota.
 
     ``applications`` lists the sources of the applications counted, in input order, and
-    ``by_faculty`` their count per faculty (``None`` for those without one).
+    ``by_faculty`` their count per faculty (``None`` for those without one); ``count``
+    is how many there are.
     """
 
     institution: str
@@ -98,11 +99,12 @@ class QuotaReport:
     ranking_required: bool
     findings: tuple[Finding, ...] = ()
     version: dt.date | None = None
-
-    @property
-    def count(self) -> int:
-        """The number of applications counted."""
-        return len(self.applications)
+    count: int = attrs.field(
+        default=attrs.Factory(lambda self: len(self.applications), takes_self=True)
+    )
+    """The number of applications counted: those of ``applications``, unless the
+    applications were checked as a stream (:meth:`Call.review_rows`), which counts them
+    without keeping their sources, and leaves ``applications`` empty."""
 
     @property
     def exceeded(self) -> bool:
