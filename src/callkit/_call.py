@@ -18,7 +18,7 @@ from callkit._errors import NoDeadlineError
 from callkit._finding import Finding, Severity
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
-from callkit._report import ApplicationReport, QuotaReport, Review
+from callkit._report import ApplicationReport, QuotaReport, Review, new_report
 from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
 from callkit._timeline import Milestone, MilestoneKind, Timeline, resolve
@@ -52,12 +52,50 @@ def _compiled_rule(
 
 
 _NEAR_MISS_CACHE = 4096
-"""How many institution names a call remembers the near-miss verdict of."""
+"""How many institution names a call remembers the near-miss verdict (and policy) of."""
+
+_UNKNOWN = object()
 
 _EXACT = decimal.Context(
     prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
 )
-"""Room enough that sums and products of the amounts an application gives are exact."""
+"""Room enough that sums and products of the amounts an application gives are exact.
+
+Checking sets it as the context of its thread for the time of one check, shared rather
+than copied each time (a copy cost as much as two rules): operations only ever raise its
+flags, which nothing reads, and its precision and traps never change."""
+
+_PASSED_CACHE = 4096
+"""How many combinations of rules passed a plan remembers the tuple of."""
+
+
+class _Plan:
+    """The compiled rules that apply to an application, and the tuples of rules passed.
+
+    Each rule has a bit; a check ORs together the bits of the rules it passes and looks the
+    tuple of their ids up by that number. Applications pass the same few combinations, so
+    every report of one shares its tuple, and a check builds none.
+    """
+
+    __slots__ = ("_passed", "bits", "checks", "ids", "unique")
+
+    def __init__(self, checks: _Checks) -> None:
+        self.checks = checks
+        self.ids = tuple(rule_id for rule_id, _reads, _alone, _check in checks)
+        self.bits = tuple((1 << i, check) for i, (_id, _r, _a, check) in enumerate(checks))
+        self.unique = len(set(self.ids)) == len(self.ids) and INSTITUTION_NAME_RULE not in self.ids
+        """Whether each rule has an id of its own, so that no rule's passing hides
+        another's failing under one id."""
+        self._passed: dict[int, tuple[str, ...]] = {}
+
+    def passed(self, bits: int) -> tuple[str, ...]:
+        """The ids of the rules whose bits are set, in the order of the plan."""
+        passed = self._passed.get(bits)
+        if passed is None:
+            passed = tuple(rule_id for i, rule_id in enumerate(self.ids) if bits >> i & 1)
+            if len(self._passed) < _PASSED_CACHE:
+                self._passed[bits] = passed
+        return passed
 
 
 def provenances(obj: object, path: str = "") -> Iterator[tuple[str, Provenance]]:
@@ -297,6 +335,30 @@ class Call:
         }
         return general, per_policy
 
+    @cached_property
+    def _plans(self) -> dict[str | None, _Plan]:
+        """What checking an application runs, by the institution whose policy applies."""
+        general, per_policy = self._compiled
+        plans: dict[str | None, _Plan] = {None: _Plan(general)}
+        for institution, checks in per_policy.items():
+            plans[institution] = _Plan(general + checks)
+        return plans
+
+    def _policy_of(self, institution: str) -> InstitutionPolicy | None:
+        """:meth:`policy_for`, remembered for each spelling met: lists repeat a few."""
+        cache = self._policy_spellings
+        policy = cache.get(institution, _UNKNOWN)
+        if policy is _UNKNOWN:
+            policy = self.policy_for(institution)
+            if len(cache) >= _NEAR_MISS_CACHE:
+                cache.clear()
+            cache[institution] = policy
+        return policy  # type: ignore[return-value]
+
+    @cached_property
+    def _policy_spellings(self) -> dict[str, InstitutionPolicy | object | None]:
+        return {}
+
     def check(self, application: Application, unread: Collection[str] = ()) -> ApplicationReport:
         """Check one application against every rule that applies to it.
 
@@ -304,15 +366,45 @@ class Call:
         one of them is left out, neither passed nor failed, as the input problem says why.
         Amounts are compared exactly, whatever the caller's decimal context.
         """
-        general, per_policy = self._compiled
-        policy = self.policy_for(application.institution)
-        checks = general + per_policy[policy.institution] if policy else general
+        policy = self._policy_of(application.institution)
+        plan = self._plans[policy.institution if policy is not None else None]
         findings: list[Finding] = []
-        passed: list[str] = []
         if policy is None and self.policies and application.institution:
             near = self._near_miss(application.institution)
             if near is not None:
                 findings.append(near)
+        if unread or not plan.unique:
+            return self._check_with(application, policy, plan.checks, findings, unread)
+        passing = 0
+        caller_context = decimal.getcontext()
+        decimal.setcontext(_EXACT)
+        try:
+            for bit, check in plan.bits:
+                found = check(application, policy)
+                if found:
+                    findings += found
+                else:
+                    passing |= bit
+        finally:
+            decimal.setcontext(caller_context)
+        return new_report(
+            application,
+            tuple(findings),
+            plan.passed(passing),
+            policy.institution if policy is not None else None,
+            self.effective,
+        )
+
+    def _check_with(
+        self,
+        application: Application,
+        policy: InstitutionPolicy | None,
+        checks: _Checks,
+        findings: list[Finding],
+        unread: Collection[str],
+    ) -> ApplicationReport:
+        """:meth:`check` when fields could not be read, or rules share an id."""
+        passed: list[str] = []
         with decimal.localcontext(_EXACT):
             for rule_id, reads, alone, check in checks:
                 touched = bool(unread) and not reads.isdisjoint(unread)
@@ -485,10 +577,14 @@ class Call:
                 )
             )
         updated = [
-            attrs.evolve(
-                r,
-                findings=r.findings + tuple(extra[i]),
-                passed=tuple(p for p in r.passed if p != QUOTA_RULE),
+            new_report(
+                r.application,
+                r.findings + tuple(extra[i]),
+                tuple(p for p in r.passed if p != QUOTA_RULE)
+                if QUOTA_RULE in r.passed
+                else r.passed,
+                r.institution,
+                r.version,
             )
             if i in extra
             else r
