@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import enum
+import functools
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import attrs
 
 from callkit._provenance import Citation
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class Severity(enum.StrEnum):
@@ -42,3 +47,41 @@ class Finding:
     def is_error(self) -> bool:
         """Whether this finding makes its application fail."""
         return self.severity is Severity.ERROR
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Identified)
+
+_SHARED_CACHE = 4096
+"""How many findings a rule kind's shared findings remember."""
+
+
+def shared_finding(
+    make: Callable[[_R, Citation, str, str], Finding],
+) -> Callable[[_R, Citation, str, str], Finding]:
+    """Make *make* give one finding for the same rule, citation, text and field.
+
+    For a rule not assessed: the same few come back in most reports, one for every
+    application that lacks the same field. Findings are immutable, so every report can hold
+    the one made first. That spares the building of each (with its message), the memory of
+    a copy in each report, and the collector's walking of those copies, which together were
+    a third of the time of checking a large batch.
+    """
+    made: dict[tuple[str, int, str, str], Finding] = {}
+
+    @functools.wraps(make)
+    def shared(rule: _R, citation: Citation, what: str, field: str) -> Finding:
+        # A finding holds its citation, so the citation's id names it while it is here.
+        key = (rule.id, id(citation), what, field)
+        finding = made.get(key)
+        if finding is None:
+            if len(made) >= _SHARED_CACHE:
+                made.clear()
+            finding = made[key] = make(rule, citation, what, field)
+        return finding
+
+    return shared

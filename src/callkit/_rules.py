@@ -15,7 +15,7 @@ import attrs
 
 from callkit._application import FIELDS, Application
 from callkit._countries import check_codes, check_country, country_name, normalise_name
-from callkit._finding import Finding, Severity
+from callkit._finding import Finding, Severity, shared_finding
 from callkit._money import Money, format_amount
 from callkit._provenance import Citation, Provenance, Source
 from callkit._text import Text
@@ -107,6 +107,7 @@ class Rule:
         """Build the function that checks one application against this rule."""
         raise NotImplementedError
 
+    @shared_finding
     def _not_assessed(self, citation: Citation, what: str, field: str) -> Finding:
         return Finding(
             rule=self.id,
