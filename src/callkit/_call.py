@@ -602,6 +602,7 @@ class Call:
     ) -> Iterator[tuple[int, Finding]]:
         assert policy.quota is not None  # noqa: S101
         citation = self.cite(policy.quota.ranking or policy.quota.provenance)
+        unranked = unranked_finding(policy, citation)
         spelling: dict[str, str] = {}
         seen: dict[tuple[str | None, int], list[int]] = defaultdict(list)
         for position, report in zip(positions, reports, strict=True):
@@ -613,7 +614,7 @@ class Call:
                     spelling.setdefault(key, faculty or "")
                 seen[(key, rank)].append(position)
             elif ranking_required:
-                yield position, unranked_finding(policy, citation)
+                yield position, unranked
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue

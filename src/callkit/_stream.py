@@ -26,7 +26,7 @@ from callkit._call import (
 from callkit._countries import normalise_name
 from callkit._errors import InputProblem
 from callkit._finding import Finding, Severity
-from callkit._report import ApplicationReport, QuotaReport, finding_to_dict
+from callkit._report import ApplicationReport, QuotaReport, finding_to_dict, new_report
 from callkit._versions import Amendment
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ class _Quota:
         self.ranking = quota.ranking is not None
         self.over_citation = call.cite(quota.provenance)
         self.rank_citation = call.cite(quota.ranking or quota.provenance)
+        self.unranked_warning = unranked_finding(policy, self.rank_citation)
         self.count = 0
         self.spelling: dict[str, str] = {}
         self.by_faculty: Counter[str | None] = Counter()
@@ -152,10 +153,12 @@ class _Quota:
                 holders[1] += report.ok
         elif self.ranking and self.count > self.limit:
             # Over the quota for good: its faculties must rank, and this row is still here.
-            return attrs.evolve(
-                report,
-                findings=(*report.findings, unranked_finding(self.policy, self.rank_citation)),
-                passed=tuple(p for p in report.passed if p != QUOTA_RULE),
+            return new_report(
+                application,
+                (*report.findings, self.unranked_warning),
+                tuple(p for p in report.passed if p != QUOTA_RULE),
+                report.institution,
+                report.version,
             )
         elif self.ranking:
             self.unranked.append(report.source or "")
@@ -186,8 +189,7 @@ class _Quota:
             counts["quotas_exceeded"] += 1
         late = []
         if required:
-            warning = unranked_finding(self.policy, self.rank_citation)
-            late = [LateFinding(source, warning) for source in self.unranked]
+            late = [LateFinding(source, self.unranked_warning) for source in self.unranked]
             counts["warning"] += len(self.unranked)
         for (key, rank), (holders, passing) in self.ranks.items():
             if holders > 1:
