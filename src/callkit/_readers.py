@@ -647,8 +647,11 @@ def _stream_rows(
     return ApplicationStream(name, read(), problems, warnings, close)
 
 
-_SCAN_CHUNK = 1 << 20
-"""How many bytes at a time a file's encoding is checked, before any row is read."""
+_SCAN_CHUNK = 1 << 16
+"""How many bytes at a time a file's encoding is checked, before any row is read.
+
+Chunks of a mebibyte, each read and decoded in turn, left the process as large as the file:
+the C allocator kept every one. Chunks this small are reused."""
 
 
 def _first_error(file: BinaryIO, encoding: str) -> int | None:
