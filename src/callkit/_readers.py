@@ -473,7 +473,7 @@ class _Rows:
         self.required = [(field, _SLOTS[field]) for field in _REQUIRED if field in columns]
         self.build = application_builder()
 
-    def row(self, number: int, cells: list[object]) -> ApplicationRow:
+    def row(self, number: int, cells: list[object]) -> ApplicationRow:  # noqa: C901  (one frame: it runs per row)
         """The application of row *number*, and the problems of its cells."""
         path = self.path
         problems: list[InputProblem] = []
@@ -489,7 +489,10 @@ class _Rows:
                 except _CellError as error:
                     value = _Unread(str(error))
             else:
-                value = cache.get(cell, _MISSING)
+                try:
+                    value = cache.get(cell, _MISSING)
+                except TypeError:  # a workbook's cell of a kind that cannot be a key
+                    value = _MISSING
                 if value is _MISSING:
                     value = _read_cell(parse, cell, cache)
             if value.__class__ is _Unread:
