@@ -1,7 +1,7 @@
 """A list far larger than memory allows, checked row by row: what it costs, and its peak.
 
 The script makes a CSV list of millions of applications (3,000,000 by default, some
-600 MiB) on the fly, row by row, and hands it to ``callkit check --format jsonl`` through
+280 MiB) on the fly, row by row, and hands it to ``callkit check --format jsonl`` through
 a named pipe, so that the list never exists whole, not even on disk. The command runs in a
 fresh process whose address space is capped (1 GiB by default): reviewing the list whole
 would need several times that (the script says how much, from the whole review's memory per
