@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import callkit
 from callkit._cli import main
+from callkit._writers import JsonLines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -158,6 +159,19 @@ class TestJsonLines:
             del quota["applications"]
         assert summary["quotas"] == whole["quotas"]
         assert [a["source"] for a in applications] == [a["source"] for a in whole["applications"]]
+
+    def test_line_is_the_report(self, tmp_path: Path, intpart: callkit.Call) -> None:
+        """Each line is exactly json.dumps of its report's plain data, findings shared or not."""
+        path = tmp_path / "list.csv"
+        path.write_text(_uib_list(30), encoding="utf-8")
+        read = callkit.read_application_file(path)
+        lines = JsonLines()
+        for report in [
+            *intpart.review_rows(read.applications),
+            *intpart.review_rows(read.applications),
+        ]:
+            expected = json.dumps({"type": "application", **report.to_dict()}, ensure_ascii=False)
+            assert lines.application(report) == expected
 
     def test_unreadable_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A file that cannot be read at all prints nothing, and exits 2."""

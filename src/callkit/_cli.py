@@ -605,11 +605,14 @@ def _check_rows(call: Call, args: argparse.Namespace) -> int:
     streams = _open_all(args)
     if streams is None:
         return EXIT_USAGE
+    from callkit._writers import JsonLines  # noqa: PLC0415
+
     rows = _RowsRead(streams)
     review = call.review_rows(rows, rows.problems)
+    lines = JsonLines()
     with _lines(args.output) as out:
         for report in review:
-            out.write(json.dumps({"type": "application", **report.to_dict()}, ensure_ascii=False))
+            out.write(lines.application(report))
             out.write("\n")
         summary = review.summary().with_problems(rows.unreadable)
         out.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
