@@ -593,3 +593,18 @@ class TestStream:
         finally:
             writer.join()
         assert (app.title, app.partner_countries) == ("Sør", ("ZA",))
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+    def test_pipe_changes_encoding(self, tmp_path: Path) -> None:
+        """A pipe whose bytes stop being the encoding its start showed: an InputError."""
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+        rows = "".join(f"Søknad {n},UiB\n" for n in range(20_000))
+        data = ("title,institution\n" + rows).encode() + b"\xff\xfe,UiB\n"
+        writer = threading.Thread(target=path.write_bytes, args=(data,))
+        writer.start()
+        try:
+            with pytest.raises(InputError, match=r"is not UTF-8 text further on.*--encoding"):
+                callkit.read_applications(path)
+        finally:
+            writer.join()

@@ -411,7 +411,7 @@ _CACHED = frozenset(
         "rank",
     }
 )
-"""The fields whose cells come back in row after row, so that each column remembers what
+"""The fields whose cells come back row after row, so that each column remembers what
 each of its cells read as: names of institutions and faculties, codes, countries, amounts
 and yes/no. Titles, themes and people's names are read afresh each time."""
 
@@ -744,8 +744,10 @@ def open_csv(
     """
     name = str(path)
     binary = _open_binary(name)
+    chosen = encoding or "UTF-8"
     try:
-        text = io.TextIOWrapper(binary, encoding=_encoding(name, binary, encoding), newline="")
+        chosen = _encoding(name, binary, encoding)
+        text = io.TextIOWrapper(binary, encoding=chosen, newline="")
         first = text.readline()
         separator = delimiter or _delimiter(first)
         reader = csv.reader(itertools.chain((first,), text), delimiter=separator, strict=True)
@@ -760,22 +762,30 @@ def open_csv(
                 raise InputError([problem]) from None
             except UnicodeDecodeError:
                 problem = InputProblem(
-                    name,
-                    reader.line_num or None,
-                    None,
-                    f"is not {encoding or 'UTF-8'} text further on; give its encoding with "
-                    "--encoding",
+                    name, reader.line_num or None, None, _undecodable(chosen, encoding)
                 )
                 raise InputError([problem]) from None
 
         return _stream_rows(name, rows(), text.close)
     except UnicodeDecodeError:
         binary.close()
-        problem = f"is not {encoding or 'UTF-8'} text; give its encoding with --encoding"
-        raise InputError([InputProblem(name, None, None, problem)]) from None
+        raise InputError([InputProblem(name, None, None, _undecodable(chosen, encoding))]) from None
     except BaseException:
         binary.close()
         raise
+
+
+_NAMES = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252"}
+
+
+def _undecodable(chosen: str, given: str | None) -> str:
+    """Why a pipe's text stopped being readable part-way, in the encoding told from its start."""
+    if given is not None:
+        return f"is not {given} text further on"
+    return (
+        f"is not {_NAMES.get(chosen, chosen)} text further on, as its first bytes were; "
+        "give its encoding with --encoding"
+    )
 
 
 def open_json(
