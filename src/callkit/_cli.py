@@ -612,8 +612,7 @@ def _check_rows(call: Call, args: argparse.Namespace) -> int:
     lines = JsonLines()
     with _lines(args.output) as out:
         for report in review:
-            out.write(lines.application(report))
-            out.write("\n")
+            out.write(lines.application(report) + "\n")
         summary = review.summary().with_problems(rows.unreadable)
         out.write(json.dumps(summary.to_dict(), ensure_ascii=False) + "\n")
     if rows.count:
