@@ -124,13 +124,16 @@ def bench(session: nox.Session) -> None:
     and plain Python, start-up and memory. Without arguments both run. Arguments after
     ``--`` go to one script, named first: ``-- check --apps 10000`` or
     ``-- discovery --sizes 10,100``; arguments without a name go to bench_discovery.py,
-    as they always have (``-- --sizes 10,100 --repeats 3``).
+    as they always have (``-- --sizes 10,100 --repeats 3``). ``-- hostile`` runs only
+    ``bench_hostile.py``, which streams millions of rows through a pipe (a few minutes),
+    and never runs unless named.
     """
     session.install(".", *BENCH_ONLY)
     scripts = {"discovery": "benchmarks/bench_discovery.py", "check": "benchmarks/bench_check.py"}
+    named = {**scripts, "hostile": "benchmarks/bench_hostile.py"}
     args = session.posargs
-    if args and args[0] in scripts:
-        session.run("python", scripts[args[0]], *args[1:])
+    if args and args[0] in named:
+        session.run("python", named[args[0]], *args[1:])
     elif args:
         session.run("python", scripts["discovery"], *args)
     else:

@@ -36,7 +36,10 @@ not counted, the two taking turns; and whether ``import callkit`` imports icalen
 openpyxl, babel or a plugin;
 
 **memory**, in MiB: the resident size of a fresh process once it has loaded the call, and
-its peak (``VmHWM``) after reading the CSV file and after reviewing its applications.
+its peak (``VmHWM``) after reading the CSV file and after reviewing its applications; and
+the peak of ``callkit check --format jsonl``, which reads and reports row by row, on that
+file and on one with twice as many rows (``memory_stream_peak_mib_N``), with its time per
+row (``stream_us_N``, reading, checking and writing JSON Lines).
 
 It prints one line per figure, ``name: value``, and ends with the ratios:
 ``check_ratio_pydantic``, ``check_ratio_fastjsonschema`` and ``check_ratio_floor``
@@ -1048,6 +1051,41 @@ def measure_memory(path: Path, count: int, cwd: Path) -> None:
     figure("memory_per_app_kib", (used["peak"] - used["loaded"]) / count)
 
 
+STREAM = """\
+import json, re, resource, sys, time
+from pathlib import Path
+
+def kib(name):
+    status = Path("/proc/self/status")
+    if status.exists():
+        return int(re.search(name + r":\\s*(\\d+)", status.read_text()).group(1))
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+from callkit._cli import main
+start = time.perf_counter()
+status = main(["check", {call_id!r}, sys.argv[1], "--format", "jsonl", "--output", "/dev/null"])
+seconds = time.perf_counter() - start
+print(json.dumps({{"status": status, "peak": kib("VmHWM"), "seconds": seconds}}))
+"""
+
+
+def measure_stream(paths: dict[int, Path], cwd: Path) -> None:
+    """The peak resident size of ``callkit check --format jsonl`` on each of *paths*, in MiB.
+
+    Each runs in a fresh process, which writes its lines to /dev/null; *paths* maps the
+    number of rows of each file to the file.
+    """
+    code = STREAM.format(call_id=CALL_ID)
+    peaks = {}
+    for rows, path in sorted(paths.items()):
+        used = json.loads(run([sys.executable, "-c", code, str(path)], cwd, codes=(0, 1, 2)))
+        peaks[rows] = used["peak"] / 1024
+        figure(f"memory_stream_peak_mib_{rows}", peaks[rows])
+        figure(f"stream_us_{rows}", used["seconds"] / rows * 1e6)
+    smallest, largest = min(peaks), max(peaks)
+    figure(f"memory_stream_growth_mib_{smallest}_to_{largest}", peaks[largest] - peaks[smallest])
+
+
 def _cpu() -> str:
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
@@ -1110,11 +1148,16 @@ def main(argv: list[str] | None = None) -> int:
         figure("csv_mib", big.stat().st_size / 2**20)
         small = root / "faculty-list.csv"
         write_csv(small, records[:20], args.seed)
+        double = root / "applications-twice.csv"
+        write_csv(
+            double, records + make_records(args.apps, args.seed + 1), args.seed, bad_every=500
+        )
         del records
         gc.collect()
         read, bare = measure_read(big, args.apps, args.repeats)
         check_ms, floor_ms = measure_startup(small, root, args.runs)
         measure_memory(big, args.apps, root)
+        measure_stream({args.apps: big, 2 * args.apps: double}, root)
 
     figure("elapsed_s", time.perf_counter() - began)
     figure("check_ratio_pydantic", times["check"] / times["pydantic"])

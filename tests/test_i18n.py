@@ -317,3 +317,28 @@ class TestHelp:
         err = capsys.readouterr().err
         assert err.startswith("bruk: callkit check")
         assert "callkit: feil: " in err
+
+
+class TestInputProblems:
+    """What cannot be read is said in the language asked for, with file, row and field."""
+
+    def test_cells(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown country and an unreadable amount, in Norwegian on standard error."""
+        path = tmp_path / "liste.csv"
+        path.write_text(
+            "title;institution;partner_countries;own_share\nA;UiB;Atlantis;mye\n",
+            encoding="utf-8",
+        )
+        assert main(["check", "intpart-2022", str(path), "--lang", "nb"]) == 2
+        captured = capsys.readouterr()
+        assert f"callkit: feil: {path}:2: partner_countries: ukjent land 'Atlantis'" in (
+            captured.err
+        )
+        assert f"callkit: feil: {path}:2: own_share: 'mye' er ikke et tall" in captured.err
+        assert "feil    input: partner_countries: ukjent land 'Atlantis'" in captured.out
+
+    def test_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A file that is not there."""
+        missing = tmp_path / "borte.csv"
+        assert main(["check", "intpart-2022", str(missing), "--lang", "nb"]) == 2
+        assert capsys.readouterr().err == f"callkit: feil: {missing}: filen finnes ikke\n"

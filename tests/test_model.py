@@ -58,6 +58,8 @@ class TestChecksNeverCrash:
         assert {f.rule for f in report.findings} <= rule_ids
         assert report.ok == (not any(f.severity is Severity.ERROR for f in report.findings))
         assert set(report.passed).isdisjoint({f.rule for f in report.findings})
+        # Naming a field no rule reads as unread takes the general path: the same report.
+        assert call.check(app, {"no such field"}) == report
 
 
 def _definition(intpart: callkit.Call) -> dict[str, Any]:
@@ -290,3 +292,35 @@ def test_custom_rule_kind_may_not_shadow_a_built_in_one() -> None:
 
     with pytest.raises(ValueError, match="built in"):
         callkit.make_converter(rules=[Shadow])
+
+
+class TestSharedRuleIds:
+    """A policy's rule may share its id with a call's: the id passes only if both pass."""
+
+    def test_one_fails(self, intpart: callkit.Call) -> None:
+        """The call's duration rule passes, the policy's rule of that id fails."""
+        data = _definition(intpart)
+        data["policies"][0]["rules"][0]["id"] = "duration"
+        call = callkit.structure_call(data)
+        app = callkit.Application(title="A", institution="UiB", duration_years=Decimal(3))
+        report = call.check(app)
+        assert "duration" not in report.passed
+        assert {f.rule for f in report.findings if f.is_error} == {"duration"}
+
+    def test_both_pass(self, intpart: callkit.Call) -> None:
+        """Both pass: the id is listed once."""
+        data = _definition(intpart)
+        data["policies"][0]["rules"][0]["id"] = "duration"
+        call = callkit.structure_call(data)
+        app = callkit.Application(
+            title="A",
+            institution="UiB",
+            theme="T",
+            applicant="Per",
+            department="D",
+            qualifying_project="Q",
+            partner_countries=("BR",),
+            partner_institutions=("USP",),
+            duration_years=Decimal(3),
+        )
+        assert call.check(app).passed.count("duration") == 1

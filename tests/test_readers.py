@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -533,3 +535,76 @@ class TestXlsx:
         path.write_text("title,institution\nA,UiB\n", encoding="utf-8")
         with pytest.raises(InputError, match="is not an Excel workbook"):
             callkit.read_applications(path)
+
+
+class TestStream:
+    """Reading a file row by row, as ``callkit check --format jsonl`` does."""
+
+    def test_rows_with_their_problems(self, tmp_path: Path) -> None:
+        """The header's problems come on opening, each row's with the row."""
+        path = _csv(tmp_path, "title,partner_countries\nA,Atlantis\nB,BR\n")
+        with callkit.open_application_file(path) as stream:
+            assert [(p.row, p.field) for p in stream.problems] == [(1, "institution")]
+            first, second = stream
+        assert first.application.title == "A"
+        assert [(p.file, p.row, p.field) for p in first.problems] == [
+            (str(path), 2, "partner_countries")
+        ]
+        assert (second.application.partner_countries, second.problems) == (("BR",), ())
+
+    def test_same_as_whole(self, tmp_path: Path) -> None:
+        """The rows and problems are those of reading the file whole, in the same order."""
+        path = _csv(tmp_path, HEADER + "A,UiB,Atlantis,x,maybe,,0\n\nB,UiB,BR,1,yes,,\n,UiB,,,,,\n")
+        whole = callkit.read_application_file(path)
+        with callkit.open_application_file(path) as stream:
+            rows = list(stream)
+        assert tuple(r.application for r in rows) == whole.applications
+        assert tuple(p for r in rows for p in r.problems) == whole.problems
+
+    def test_invalid_further_down(self, tmp_path: Path) -> None:
+        """CSV that stops being valid gives the rows before it, then an InputError."""
+        path = _csv(tmp_path, 'title,institution,theme\nA,UiB,x\nB,UiB,"open\n')
+        with callkit.open_application_file(path) as stream:
+            rows = iter(stream)
+            assert next(rows).application.title == "A"
+            with pytest.raises(InputError, match="not valid CSV"):
+                next(rows)
+
+    def test_json(self, tmp_path: Path) -> None:
+        """JSON streams its records one at a time, with its warnings known on opening."""
+        path = _json(tmp_path, [{"title": "A", "institution": "UiB", "Note": "x"}, 5])
+        with callkit.open_application_file(path) as stream:
+            assert stream.warnings == (f"{path}: unknown key 'Note', kept as extra data",)
+            first, second = stream
+        assert first.application.extra == {"Note": "x"}
+        assert [p.message for p in second.problems] == ["expected an object"]
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+    @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+    def test_pipe(self, tmp_path: Path, encoding: str) -> None:
+        """A named pipe, which cannot be read twice, is read with its encoding detected."""
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+        data = "title;institution;Land\nSør;UiB;Sør-Afrika\n".encode(encoding)
+        writer = threading.Thread(target=path.write_bytes, args=(data,))
+        writer.start()
+        try:
+            (app,) = callkit.read_applications(path)
+        finally:
+            writer.join()
+        assert (app.title, app.partner_countries) == ("Sør", ("ZA",))
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+    def test_pipe_changes_encoding(self, tmp_path: Path) -> None:
+        """A pipe whose bytes stop being the encoding its start showed: an InputError."""
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+        rows = "".join(f"Søknad {n},UiB\n" for n in range(20_000))
+        data = ("title,institution\n" + rows).encode() + b"\xff\xfe,UiB\n"
+        writer = threading.Thread(target=path.write_bytes, args=(data,))
+        writer.start()
+        try:
+            with pytest.raises(InputError, match=r"is not UTF-8 text further on.*--encoding"):
+                callkit.read_applications(path)
+        finally:
+            writer.join()

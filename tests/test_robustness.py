@@ -7,6 +7,7 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +61,21 @@ def _review(path: Path) -> tuple[callkit.ApplicationFile | None, Any]:
         read = callkit.read_application_file(path)
     except callkit.InputError:
         return None, None
+    for application in read.applications:
+        # The readers build applications without __init__: through it they are the same.
+        again = attrs.evolve(application)
+        assert (again, again.extra) == (application, application.extra)
+    _same_streamed(path, read)
     return read, _intpart().review(read.applications, read.problems)
+
+
+def _same_streamed(path: Path, read: callkit.ApplicationFile) -> None:
+    """Reading row by row gives the rows and problems of reading the file whole."""
+    with callkit.open_application_file(path) as stream:
+        rows = list(stream)
+        problems = [*stream.problems, *(p for row in rows for p in row.problems)]
+    assert tuple(row.application for row in rows) == read.applications
+    assert tuple(problems) == read.problems
 
 
 class TestArbitraryInput:

@@ -47,7 +47,14 @@ if TYPE_CHECKING:
     from callkit._money import Money
     from callkit._policy import InstitutionPolicy, Note, Quota
     from callkit._provenance import Citation, Provenance, Source
-    from callkit._readers import ApplicationFile, read_application_file, read_applications
+    from callkit._readers import (
+        ApplicationFile,
+        ApplicationRow,
+        ApplicationStream,
+        open_application_file,
+        read_application_file,
+        read_applications,
+    )
     from callkit._registry import (
         ENTRY_POINT_GROUP,
         CallEntry,
@@ -76,6 +83,7 @@ if TYPE_CHECKING:
         SchemeRule,
         Term,
     )
+    from callkit._stream import LateFinding, ReviewStream, ReviewSummary
     from callkit._summary import CallSummary
     from callkit._text import Text
     from callkit._timeline import Milestone, MilestoneKind, Offset, Timeline
@@ -89,6 +97,8 @@ __all__ = [
     "Application",
     "ApplicationFile",
     "ApplicationReport",
+    "ApplicationRow",
+    "ApplicationStream",
     "Call",
     "CallDefinition",
     "CallEntry",
@@ -111,6 +121,7 @@ __all__ = [
     "InstitutionPolicy",
     "InstitutionRule",
     "Language",
+    "LateFinding",
     "Message",
     "Milestone",
     "MilestoneKind",
@@ -129,6 +140,8 @@ __all__ = [
     "Registry",
     "RequiredFieldsRule",
     "Review",
+    "ReviewStream",
+    "ReviewSummary",
     "Rollover",
     "Rule",
     "RuleCheck",
@@ -150,6 +163,7 @@ __all__ = [
     "load_definition",
     "make_converter",
     "msg",
+    "open_application_file",
     "read_application_file",
     "read_applications",
     "run_case",
@@ -168,6 +182,8 @@ _LAZY = {
     "Application": "callkit._application",
     "ApplicationFile": "callkit._readers",
     "ApplicationReport": "callkit._report",
+    "ApplicationRow": "callkit._readers",
+    "ApplicationStream": "callkit._readers",
     "Call": "callkit._call",
     "CallDefinition": "callkit._versions",
     "CallEntry": "callkit._registry",
@@ -191,6 +207,7 @@ _LAZY = {
     "InputProblem": "callkit._errors",
     "InstitutionPolicy": "callkit._policy",
     "InstitutionRule": "callkit._rules",
+    "LateFinding": "callkit._stream",
     "Milestone": "callkit._timeline",
     "Language": "callkit._i18n",
     "Message": "callkit._i18n",
@@ -210,6 +227,8 @@ _LAZY = {
     "Registry": "callkit._registry",
     "RequiredFieldsRule": "callkit._rules",
     "Review": "callkit._report",
+    "ReviewStream": "callkit._stream",
+    "ReviewSummary": "callkit._stream",
     "Rollover": "callkit._workdays",
     "Rule": "callkit._rules",
     "RuleCheck": "callkit._rules",
@@ -230,6 +249,7 @@ _LAZY = {
     "load_definition": "callkit._convert",
     "make_converter": "callkit._convert",
     "msg": "callkit._i18n",
+    "open_application_file": "callkit._readers",
     "read_application_file": "callkit._readers",
     "read_applications": "callkit._readers",
     "structure_call": "callkit._convert",

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 import attrs
 import pendulum
 
+from callkit._batch import full_collections_deferred
 from callkit._countries import normalise_name
 from callkit._errors import NoDeadlineError
 from callkit._finding import Finding, Severity, shorten
 from callkit._i18n import N_, Joined, Message, Word, msg
 from callkit._policy import InstitutionPolicy, Note
 from callkit._provenance import Citation, Provenance, Source
-from callkit._report import ApplicationReport, QuotaReport, Review
+from callkit._report import ApplicationReport, QuotaReport, Review, new_report
 from callkit._rules import AmountRule, AnyRule, RuleCheck, RuleContext
 from callkit._text import Text
 from callkit._timeline import Milestone, MilestoneKind, Timeline, check_year, resolve
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from callkit._application import Application
     from callkit._errors import InputProblem
     from callkit._money import Money
+    from callkit._readers import ApplicationRow
+    from callkit._stream import ReviewStream
 
 INPUT_RULE = "input"
 """The rule id of findings about input that could not be read."""
@@ -50,12 +53,50 @@ def _compiled_rule(
 
 
 _NEAR_MISS_CACHE = 4096
-"""How many institution names a call remembers the near-miss verdict of."""
+"""How many institution names a call remembers the near-miss verdict (and policy) of."""
+
+_UNKNOWN = object()
 
 _EXACT = decimal.Context(
     prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
 )
-"""Room enough that sums and products of the amounts an application gives are exact."""
+"""Room enough that sums and products of the amounts an application gives are exact.
+
+Checking sets it as the context of its thread for the time of one check, shared rather
+than copied each time (a copy cost as much as two rules): operations only ever raise its
+flags, which nothing reads, and its precision and traps never change."""
+
+_PASSED_CACHE = 4096
+"""How many combinations of rules passed a plan remembers the tuple of."""
+
+
+class _Plan:
+    """The compiled rules that apply to an application, and the tuples of rules passed.
+
+    Each rule has a bit; a check ORs together the bits of the rules it passes and looks the
+    tuple of their ids up by that number. Applications pass the same few combinations, so
+    every report of one shares its tuple, and a check builds none.
+    """
+
+    __slots__ = ("_passed", "bits", "checks", "ids", "unique")
+
+    def __init__(self, checks: _Checks) -> None:
+        self.checks = checks
+        self.ids = tuple(rule_id for rule_id, _reads, _alone, _check in checks)
+        self.bits = tuple((1 << i, check) for i, (_id, _r, _a, check) in enumerate(checks))
+        self.unique = len(set(self.ids)) == len(self.ids) and INSTITUTION_NAME_RULE not in self.ids
+        """Whether each rule has an id of its own, so that no rule's passing hides
+        another's failing under one id."""
+        self._passed: dict[int, tuple[str, ...]] = {}
+
+    def passed(self, bits: int) -> tuple[str, ...]:
+        """The ids of the rules whose bits are set, in the order of the plan."""
+        passed = self._passed.get(bits)
+        if passed is None:
+            passed = tuple(rule_id for i, rule_id in enumerate(self.ids) if bits >> i & 1)
+            if len(self._passed) < _PASSED_CACHE:
+                self._passed[bits] = passed
+        return passed
 
 
 def provenances(obj: object, path: str = "") -> Iterator[tuple[str, Provenance]]:
@@ -295,6 +336,30 @@ class Call:
         }
         return general, per_policy
 
+    @cached_property
+    def _plans(self) -> dict[str | None, _Plan]:
+        """What checking an application runs, by the institution whose policy applies."""
+        general, per_policy = self._compiled
+        plans: dict[str | None, _Plan] = {None: _Plan(general)}
+        for institution, checks in per_policy.items():
+            plans[institution] = _Plan(general + checks)
+        return plans
+
+    def _policy_of(self, institution: str) -> InstitutionPolicy | None:
+        """:meth:`policy_for`, remembered for each spelling met: lists repeat a few."""
+        cache = self._policy_spellings
+        policy = cache.get(institution, _UNKNOWN)
+        if policy is _UNKNOWN:
+            policy = self.policy_for(institution)
+            if len(cache) >= _NEAR_MISS_CACHE:
+                cache.clear()
+            cache[institution] = policy
+        return policy  # type: ignore[return-value]
+
+    @cached_property
+    def _policy_spellings(self) -> dict[str, InstitutionPolicy | object | None]:
+        return {}
+
     def check(self, application: Application, unread: Collection[str] = ()) -> ApplicationReport:
         """Check one application against every rule that applies to it.
 
@@ -302,15 +367,45 @@ class Call:
         one of them is left out, neither passed nor failed, as the input problem says why.
         Amounts are compared exactly, whatever the caller's decimal context.
         """
-        general, per_policy = self._compiled
-        policy = self.policy_for(application.institution)
-        checks = general + per_policy[policy.institution] if policy else general
+        policy = self._policy_of(application.institution)
+        plan = self._plans[policy.institution if policy is not None else None]
         findings: list[Finding] = []
-        passed: list[str] = []
         if policy is None and self.policies and application.institution:
             near = self._near_miss(application.institution)
             if near is not None:
                 findings.append(near)
+        if unread or not plan.unique:
+            return self._check_with(application, policy, plan.checks, findings, unread)
+        passing = 0
+        caller_context = decimal.getcontext()
+        decimal.setcontext(_EXACT)
+        try:
+            for bit, check in plan.bits:
+                found = check(application, policy)
+                if found:
+                    findings += found
+                else:
+                    passing |= bit
+        finally:
+            decimal.setcontext(caller_context)
+        return new_report(
+            application,
+            tuple(findings),
+            plan.passed(passing),
+            policy.institution if policy is not None else None,
+            self.effective,
+        )
+
+    def _check_with(
+        self,
+        application: Application,
+        policy: InstitutionPolicy | None,
+        checks: _Checks,
+        findings: list[Finding],
+        unread: Collection[str],
+    ) -> ApplicationReport:
+        """:meth:`check` when fields could not be read, or rules share an id."""
+        passed: list[str] = []
         with decimal.localcontext(_EXACT):
             for rule_id, reads, alone, check in checks:
                 touched = bool(unread) and not reads.isdisjoint(unread)
@@ -389,20 +484,14 @@ class Call:
         reports = []
         placed: set[str] = set()
         items = list(applications)
-        for number, application in enumerate(items, start=1):
-            unread = by_source.get(application.source or "")
-            if not unread:
-                reports.append(self.check(application))
-            else:
-                placed.add(application.source or "")
-                fields = {p.field for p in unread if p.field}
-                report = self.check(application, fields)
-                kept = (f for f in report.findings if f.field is None or f.field not in fields)
-                reports.append(
-                    attrs.evolve(report, findings=(*(_input_finding(p) for p in unread), *kept))
-                )
-            if progress is not None:
-                progress(number, len(items))
+        with full_collections_deferred():
+            for number, application in enumerate(items, start=1):
+                unread = by_source.get(application.source or "")
+                if unread:
+                    placed.add(application.source or "")
+                reports.append(self.check_read(application, unread))
+                if progress is not None:
+                    progress(number, len(items))
         reports, quotas = self._quotas(reports)
         rest = tuple(p for key, group in by_source.items() if key not in placed for p in group)
         return Review(
@@ -413,6 +502,41 @@ class Call:
             version=self.effective,
             history=self.history,
         )
+
+    def check_read(
+        self, application: Application, problems: Collection[InputProblem] | None = ()
+    ) -> ApplicationReport:
+        """Check an application read from a row, with the problems met reading that row.
+
+        Each problem is an ``input`` error finding, first, in place of what the rules would
+        say about the field that could not be read.
+        """
+        if not problems:
+            return self.check(application)
+        fields = {p.field for p in problems if p.field}
+        report = self.check(application, fields)
+        kept = (f for f in report.findings if f.field is None or f.field not in fields)
+        return attrs.evolve(report, findings=(*(_input_finding(p) for p in problems), *kept))
+
+    def review_rows(
+        self,
+        rows: Iterable[Application | ApplicationRow],
+        problems: Iterable[InputProblem] = (),
+    ) -> ReviewStream:
+        """Check applications one at a time, as they are read, for inputs larger than memory.
+
+        *rows* are applications, or rows as :func:`open_application_file` gives them, with
+        the problems of each row; *problems* are those that belong to no row (of a header).
+        Iterating the result gives each application's report as soon as it is checked,
+        with the findings :meth:`review` would give it, except those about its rank that
+        depend on rows still to come; its :meth:`~ReviewStream.summary`, once the last
+        report is out, gives each institution's quota and those findings. What it keeps
+        between rows is a count per institution and faculty and per rank given, not the
+        rows: its memory does not grow with their number.
+        """
+        from callkit._stream import ReviewStream  # noqa: PLC0415
+
+        return ReviewStream(self, rows, problems)
 
     def _quotas(
         self, reports: list[ApplicationReport]
@@ -433,7 +557,7 @@ class Call:
                     Finding(
                         rule=QUOTA_RULE,
                         severity=Severity.ERROR,
-                        message=_over_quota_message(
+                        message=over_quota_message(
                             policy, count, quota.limit, by_faculty, ranking=ranking_required
                         ),
                         source=self.cite(quota.provenance),
@@ -458,10 +582,14 @@ class Call:
                 )
             )
         updated = [
-            attrs.evolve(
-                r,
-                findings=r.findings + tuple(extra[i]),
-                passed=tuple(p for p in r.passed if p != QUOTA_RULE),
+            new_report(
+                r.application,
+                r.findings + tuple(extra[i]),
+                tuple(p for p in r.passed if p != QUOTA_RULE)
+                if QUOTA_RULE in r.passed
+                else r.passed,
+                r.institution,
+                r.version,
             )
             if i in extra
             else r
@@ -479,6 +607,7 @@ class Call:
     ) -> Iterator[tuple[int, Finding]]:
         assert policy.quota is not None  # noqa: S101
         citation = self.cite(policy.quota.ranking or policy.quota.provenance)
+        unranked = unranked_finding(policy, citation)
         spelling: dict[str, str] = {}
         seen: dict[tuple[str | None, int], list[int]] = defaultdict(list)
         for position, report in zip(positions, reports, strict=True):
@@ -490,55 +619,76 @@ class Call:
                     spelling.setdefault(key, faculty or "")
                 seen[(key, rank)].append(position)
             elif ranking_required:
-                yield (
-                    position,
-                    Finding(
-                        rule=QUOTA_RULE,
-                        severity=Severity.WARNING,
-                        message=msg(
-                            "{institution} is over its quota, so its faculties must rank "
-                            "their applications; this application has no rank",
-                            institution=policy.institution,
-                        ),
-                        source=citation,
-                        field="rank",
-                    ),
-                )
+                yield position, unranked
         for (faculty, rank), holders in seen.items():
             if len(holders) < 2:  # noqa: PLR2004
                 continue
-            message = (
-                msg(
-                    "rank {rank} is given to {n} applications of faculty {faculty}; ranks must "
-                    "be unique within a faculty",
-                    rank=rank,
-                    n=len(holders),
-                    faculty=shorten(spelling[faculty]),
-                )
-                if faculty
-                else msg(
-                    "rank {rank} is given to {n} applications without a faculty; ranks must "
-                    "be unique within a faculty",
-                    rank=rank,
-                    n=len(holders),
-                )
+            finding = shared_rank_finding(
+                citation,
+                rank,
+                len(holders),
+                spelling[faculty] if faculty else None,
+                ranking_required=ranking_required,
             )
             for position in holders:
-                yield (
-                    position,
-                    Finding(
-                        rule=QUOTA_RULE,
-                        # Ranks decide only over the quota; below it a clash is worth a look.
-                        severity=Severity.ERROR if ranking_required else Severity.WARNING,
-                        message=message,
-                        source=citation,
-                        field="rank",
-                        value=str(rank),
-                    ),
-                )
+                yield position, finding
 
 
-def _over_quota_message(
+def unranked_finding(policy: InstitutionPolicy, citation: Citation) -> Finding:
+    """The warning on an application without a rank, when its institution must rank them."""
+    return Finding(
+        rule=QUOTA_RULE,
+        severity=Severity.WARNING,
+        message=msg(
+            "{institution} is over its quota, so its faculties must rank their applications; "
+            "this application has no rank",
+            institution=policy.institution,
+        ),
+        source=citation,
+        field="rank",
+    )
+
+
+def shared_rank_finding(
+    citation: Citation,
+    rank: int,
+    holders: int,
+    faculty: str | None,
+    *,
+    ranking_required: bool,
+) -> Finding:
+    """The finding on each of *holders* applications of one *faculty* given the same *rank*.
+
+    It is an error when the institution must rank its applications, since the ranks then
+    decide which go on; below the quota a clash is a warning, worth correcting.
+    """
+    message = (
+        msg(
+            "rank {rank} is given to {n} applications of faculty {faculty}; ranks must be "
+            "unique within a faculty",
+            rank=rank,
+            n=holders,
+            faculty=shorten(faculty),
+        )
+        if faculty
+        else msg(
+            "rank {rank} is given to {n} applications without a faculty; ranks must be "
+            "unique within a faculty",
+            rank=rank,
+            n=holders,
+        )
+    )
+    return Finding(
+        rule=QUOTA_RULE,
+        severity=Severity.ERROR if ranking_required else Severity.WARNING,
+        message=message,
+        source=citation,
+        field="rank",
+        value=str(rank),
+    )
+
+
+def over_quota_message(
     policy: InstitutionPolicy,
     count: int,
     limit: int,

@@ -20,7 +20,9 @@ from callkit._version import __version__
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
+    from contextlib import AbstractContextManager as ContextManager
+    from typing import TextIO
 
     import pendulum
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from callkit._cases import CaseResult
     from callkit._errors import InputProblem
     from callkit._i18n import Language
+    from callkit._readers import ApplicationRow, ApplicationStream
     from callkit._report import Review
     from callkit._timeline import Milestone
 
@@ -242,7 +245,14 @@ def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 
     check = command(
         "check",
         tr("check applications in CSV, JSON or XLSX files against a call", lang),
-        ("text", "json", "markdown", "csv", "xlsx"),
+        ("text", "json", "markdown", "csv", "xlsx", "jsonl"),
+    )
+    check.epilog = tr(
+        "--format jsonl reads and reports one row at a time, for lists larger than memory: "
+        "a line of JSON per application as soon as it is checked, then a summary line with "
+        "the quotas and the findings about ranks that needed every row. The other formats "
+        "report the whole list at once.",
+        lang,
     )
     check.add_argument(
         "--output",
@@ -650,6 +660,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from callkit._readers import read_application_file  # noqa: PLC0415
 
     call = _get(args.call_id, args.as_of)
+    if args.format == "jsonl":
+        return _check_rows(call, args)
     applications: list[Application] = []
     problems: list[InputProblem] = []
     fatal: list[InputProblem] = []
@@ -680,6 +692,99 @@ def _cmd_check(args: argparse.Namespace) -> int:
             _error(problem.describe(args.lang), args.lang)
         return EXIT_USAGE
     return EXIT_OK if review.ok else EXIT_FINDINGS
+
+
+def _check_rows(call: Call, args: argparse.Namespace) -> int:
+    """``check --format jsonl``: read, check and report one row at a time.
+
+    Every file is opened first, so that one that cannot be read at all stops the command
+    before anything is printed, as in the other formats. Each problem goes to standard
+    error as it is met; one that ends a file part-way also goes into the summary line.
+    """
+    streams = _open_all(args)
+    if streams is None:
+        return EXIT_USAGE
+    from callkit._writers import JsonLines  # noqa: PLC0415
+
+    rows = _RowsRead(streams, args.lang)
+    review = call.review_rows(rows, rows.problems)
+    lines = JsonLines(args.lang)
+    with _lines(args.output) as out:
+        for report in review:
+            out.write(lines.application(report) + "\n")
+        summary = review.summary().with_problems(rows.unreadable)
+        out.write(json.dumps(summary.to_dict(args.lang), ensure_ascii=False) + "\n")
+    if rows.count:
+        return EXIT_USAGE
+    return EXIT_OK if summary.ok else EXIT_FINDINGS
+
+
+def _open_all(args: argparse.Namespace) -> list[ApplicationStream] | None:
+    """Every file of *args* opened to read row by row; ``None``, said why, if one cannot be."""
+    from callkit._readers import open_application_file  # noqa: PLC0415
+
+    streams = []
+    fatal: list[InputProblem] = []
+    for path in args.files:
+        try:
+            streams.append(
+                open_application_file(
+                    path, encoding=args.encoding, delimiter=args.delimiter, sheet=args.sheet
+                )
+            )
+        except InputError as error:
+            fatal.extend(error.problems)
+    if not fatal:
+        return streams
+    for stream in streams:
+        stream.close()
+    for problem in fatal:
+        _error(problem.describe(args.lang), args.lang)
+    return None
+
+
+class _RowsRead:
+    """The rows of every file in turn, each problem said on standard error as it is met."""
+
+    def __init__(self, streams: list[ApplicationStream], lang: Language) -> None:
+        self.streams = streams
+        self.lang = lang
+        self.problems = [p for stream in streams for p in stream.problems]
+        self.unreadable: list[InputProblem] = []
+        self.count = len(self.problems)
+        for problem in self.problems:
+            _error(problem.describe(lang), lang)
+        for warning in (w for stream in streams for w in stream.warnings):
+            _warn(text(warning, lang), lang)
+
+    def __iter__(self) -> Iterator[ApplicationRow]:
+        for stream in self.streams:
+            with stream:
+                try:
+                    for row in stream:
+                        for problem in row.problems:
+                            _error(problem.describe(self.lang), self.lang)
+                        self.count += len(row.problems)
+                        yield row
+                except InputError as error:
+                    self.unreadable.extend(error.problems)
+                    self.count += len(error.problems)
+                    for problem in error.problems:
+                        _error(problem.describe(self.lang), self.lang)
+
+
+def _lines(output: str | None) -> ContextManager[TextIO]:
+    """Where lines of a report go: *output*, or standard output (left open)."""
+    import contextlib  # noqa: PLC0415
+
+    if output is None:
+        return contextlib.nullcontext(sys.stdout)
+    try:
+        return open(output, "w", encoding="utf-8", newline="\n")  # noqa: PTH123
+    except OSError as error:
+        raise _UsageError(
+            msg("cannot write {path}: {error}", path=output, error=error.strerror or str(error))
+        ) from None
 
 
 def _write_review(review: Review, call: Call, args: argparse.Namespace) -> None:

@@ -1,4 +1,4 @@
-r"""Reports people forward: Markdown, CSV and Excel workbooks of a review.
+r"""Reports people forward: Markdown, CSV and Excel workbooks of a review; JSON Lines.
 
 Each gives one entry per application read, in input order, with its status and findings,
 so that no row of the input is missing from any report. Text that a spreadsheet would run
@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
 from callkit._finding import Severity
 from callkit._i18n import N_, text, tr
+from callkit._report import finding_to_dict
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable
 
     from callkit._call import Call
@@ -372,3 +375,58 @@ def to_xlsx(review: Review, call: Call, lang: Language = "en") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+class JsonLines:
+    """Lines of JSON, one per application as ``check --format jsonl`` writes them.
+
+    A line is ``{"type": "application", ...}`` followed by the keys of
+    :meth:`ApplicationReport.to_dict`, exactly as ``json.dumps`` writes that object. Most of
+    a line is its findings, and most of those say that a rule was not assessed: one finding
+    object shared by every report that has it, citation and all. Each of those, and each
+    tuple of rules passed (shared too), is written once and its text reused.
+    """
+
+    def __init__(self, lang: Language = "en") -> None:
+        """A writer with nothing written yet, whose messages are in *lang*."""
+        self._lang = lang
+        self._written: dict[int, tuple[Finding, dt.date | None, str]] = {}
+        self._passed: dict[int, tuple[tuple[str, ...], str]] = {}
+
+    def application(self, report: ApplicationReport) -> str:
+        """The line of *report*, without its line break."""
+        head = _encode(
+            {
+                "type": "application",
+                "source": report.source,
+                "title": report.application.title,
+                "institution": report.application.institution,
+                "policy": report.institution,
+                "ok": report.ok,
+            }
+        )
+        findings = ", ".join(self._finding(f, report.version) for f in report.findings)
+        passed = self._passed.get(id(report.passed))
+        if passed is None or passed[0] is not report.passed:
+            if len(self._passed) >= _WRITTEN_CACHE:
+                self._passed.clear()
+            passed = self._passed[id(report.passed)] = (report.passed, _encode(report.passed))
+        return f'{head[:-1]}, "findings": [{findings}], "passed": {passed[1]}}}'
+
+    def _finding(self, finding: Finding, version: dt.date | None) -> str:
+        written = self._written.get(id(finding))
+        if written is not None and written[0] is finding and written[1] == version:
+            return written[2]
+        line = _encode(finding_to_dict(finding, version, self._lang))
+        if finding.severity is Severity.INFO:
+            if len(self._written) >= _WRITTEN_CACHE:
+                self._written.clear()
+            self._written[id(finding)] = (finding, version, line)
+        return line
+
+
+_WRITTEN_CACHE = 4096
+"""How many findings a :class:`JsonLines` writer keeps the text of."""
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(value, ensure_ascii=False)``, without making an encoder each time."""
