@@ -146,7 +146,7 @@ def test_code_call_custom_rule(tutorial: Path) -> None:
     assert finding.message == (
         "the title has 61 characters; at most 60 are allowed, spaces included"
     )
-    assert finding.message.get("nb") == (  # type: ignore[attr-defined]
+    assert finding.text("nb") == (
         "tittelen har 61 tegn; høyst 60 er tillatt, mellomrom medregnet"
     )
     assert finding.source is not None

@@ -115,7 +115,7 @@ class Countries(Localized):
     *either*, the last two are joined by "or", otherwise every one by a comma.
     """
 
-    __slots__ = ("codes", "either", "show_codes")
+    __slots__ = ("codes", "either", "show_codes", "shown")
 
     def __init__(
         self, codes: Iterable[str], *, show_codes: bool = True, either: bool = False
@@ -123,16 +123,22 @@ class Countries(Localized):
         self.codes = tuple(codes)
         self.show_codes = show_codes
         self.either = either
+        self.shown: dict[Language, str] = {}
+        """The names in each language asked for so far: a list of countries shared by many
+        messages is named once."""
 
     def get(self, lang: Language) -> str:
         """The countries named in *lang*."""
-        from callkit._countries import country_name  # noqa: PLC0415  (babel's data, lazily)
+        shown = self.shown.get(lang)
+        if shown is None:
+            from callkit._countries import country_name  # noqa: PLC0415  (babel's, lazily)
 
-        names = [
-            f"{country_name(c, lang)} ({c})" if self.show_codes else country_name(c, lang)
-            for c in self.codes
-        ]
-        return either(names, lang) if self.either else ", ".join(names)
+            names = [
+                f"{country_name(c, lang)} ({c})" if self.show_codes else country_name(c, lang)
+                for c in self.codes
+            ]
+            shown = self.shown[lang] = either(names, lang) if self.either else ", ".join(names)
+        return shown
 
 
 class Either(Localized):
@@ -182,10 +188,18 @@ def either(items: list[str], lang: Language) -> str:
     return tr("{items} or {last}", lang).format(items=", ".join(items[:-1]), last=items[-1])
 
 
+Pair = tuple[str, str]
+"""A value in English and in Norwegian, the lightest kind of argument that reads differently
+by language: a plain tuple of text, which the garbage collector stops following once it has
+seen it. Checks that fail build many such arguments, and keep them with their findings."""
+
+
 def localize(value: object, lang: Language) -> Any:  # noqa: ANN401  (formatted as given)
     """*value* in *lang* when it reads differently by language, otherwise *value* itself."""
     if isinstance(value, _BILINGUAL):
         return value.get(lang)
+    if value.__class__ is tuple:
+        return value[0] if lang == "en" else value[1]  # a Pair
     return value
 
 
@@ -199,35 +213,39 @@ def _render(
     if isinstance(template, Localized):
         text = template.get(lang)
     elif plural is None:
-        text = tr(template, lang)
+        text = template if lang == "en" else _IN_NORWEGIAN.get(template) or tr(template, lang)
     elif lang == "en":
         text = template if n == 1 else plural
     else:
         text = catalogue(lang).ngettext(template, plural, n or 0)
     if not args:
         return text
-    return text.format_map(
-        {k: v.get(lang) if isinstance(v, _BILINGUAL) else v for k, v in args.items()}
-    )
+    for value in args.values():
+        if value.__class__ is tuple or isinstance(value, _BILINGUAL):
+            break
+    else:  # nothing to put in the language: no copy of the arguments
+        return text.format_map(args)
+    return text.format_map({k: localize(v, lang) for k, v in args.items()})
 
 
 class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
-    """A message: its English text, which it is, and its template and arguments.
+    """A message: its English text, which it is, and its Norwegian text.
 
     A message compares, hashes and prints as its English text, so it can stand wherever
     text is expected; :meth:`get` gives it in any language callkit speaks. Build one with
     :func:`msg` (or ``msgs``, for a message with a plural form), so that its template is
     in the catalogue.
 
+    Both texts are made when the message is: a message keeps two strings, not its template
+    and arguments, so that the many findings of a large review hold nothing more for the
+    garbage collector to follow than their text.
+
     A plugin, whose messages are in no catalogue of callkit's, gives its template in both
     languages instead, as a :class:`~callkit.Text`:
     ``msg(Text(nb="{n} tegn er for mye", en="{n} characters are too many"), n=300)``.
     """
 
-    template: str | Localized
-    plural: str | None
-    n: int | None
-    args: Mapping[str, object]
+    nb: str
 
     def __new__(
         cls,
@@ -237,23 +255,50 @@ class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
         n: int | None = None,
     ) -> Self:
         """The message *template* with *args* (in the plural *plural* when *n* is not 1)."""
-        self = super().__new__(cls, _render(template, plural, n, args, "en"))
-        self.template = template
-        self.args = args
-        self.plural = plural
-        self.n = n
+        if plural is not None or not isinstance(template, str):
+            self = super().__new__(cls, _render(template, plural, n, args, "en"))
+            self.nb = _render(template, plural, n, args, "nb")
+            return self
+        # The common case, made for every failing check: one template, plain arguments.
+        norwegian = _IN_NORWEGIAN.get(template)
+        if norwegian is None:
+            norwegian = _IN_NORWEGIAN[template] = tr(template, "nb")
+        if not args:
+            self = super().__new__(cls, template)
+            self.nb = norwegian
+            return self
+        english: dict[str, object] = {}
+        bokmal: dict[str, object] = {}
+        for key, value in args.items():
+            if value.__class__ is tuple:
+                english[key], bokmal[key] = value  # a Pair
+            elif isinstance(value, _BILINGUAL):
+                english[key] = value.get("en")
+                bokmal[key] = value.get("nb")
+            else:
+                english[key] = bokmal[key] = value
+        self = super().__new__(cls, template.format_map(english))
+        self.nb = norwegian.format_map(bokmal)
+        return self
+
+    @classmethod
+    def of(cls, en: str, nb: str) -> Message:
+        """The message that reads *en* in English and *nb* in Norwegian."""
+        self = super().__new__(cls, en)
+        self.nb = nb
         return self
 
     def get(self, lang: Language) -> str:
         """The message in *lang*."""
-        if lang == "en":
-            return str.__str__(self)
-        return _render(self.template, self.plural, self.n, self.args, lang)
+        return str.__str__(self) if lang == "en" else self.nb
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle as the template and arguments, not as the English text."""
-        return (Message, (self.template, dict(self.args), self.plural, self.n))
+        """Pickle as the two texts."""
+        return (Message.of, (str.__str__(self), self.nb))
 
+
+_IN_NORWEGIAN: dict[str, str] = {}
+"""Each template met so far, in Norwegian: a dictionary is quicker to ask than gettext."""
 
 _BILINGUAL = (Message, Localized)
 """What reads differently in each language, as :func:`isinstance` takes it."""

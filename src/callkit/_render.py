@@ -349,7 +349,7 @@ def _paint(line: str, word: str, code: str | None, colour: bool) -> str:  # noqa
 
 def _finding_lines(finding: Finding, lang: Language, colour: bool = False) -> list[str]:  # noqa: FBT001, FBT002
     mark = severity_name(finding.severity, lang)
-    head = f"{mark:<7} {finding.rule}: {text(finding.message, lang)}"
+    head = f"{mark:<7} {finding.rule}: {finding.text(lang)}"
     lines = [_paint(_wrap(head), mark, _COLOURS.get(finding.severity), colour)]
     if finding.source is not None:
         source = tr("source: {source}", lang).format(source=cite(finding.source, lang))

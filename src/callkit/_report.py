@@ -26,7 +26,7 @@ def finding_to_dict(
         "version": version.isoformat() if version else None,
         "rule": finding.rule,
         "severity": str(finding.severity),
-        "message": text(finding.message, lang),
+        "message": finding.text(lang),
         "field": finding.field,
         "value": finding.value,
         "limit": finding.limit,

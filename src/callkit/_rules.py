@@ -16,8 +16,20 @@ import attrs
 from callkit._application import FIELDS, Application
 from callkit._countries import check_codes, check_country, normalise_name
 from callkit._finding import Finding, Severity, shorten
-from callkit._i18n import N_, Both, Countries, Either, Joined, Localized, Message, Word, msg, msgs
-from callkit._money import Money
+from callkit._i18n import (
+    N_,
+    Both,
+    Countries,
+    Either,
+    Joined,
+    Localized,
+    Message,
+    Pair,
+    Word,
+    msg,
+    msgs,
+)
+from callkit._money import Money, format_amount
 from callkit._provenance import Citation, Provenance, Source
 from callkit._text import Language, Text
 
@@ -74,6 +86,28 @@ class _Named(Localized):
 
     def get(self, lang: Language) -> str:
         return ", ".join(f"{t.name.get(lang)} ({t.code})" for t in self.terms)
+
+
+_SHARED_COUNTRIES: dict[tuple[tuple[str, ...], bool], Countries] = {}
+
+
+def _countries(codes: tuple[str, ...], *, show_codes: bool = True) -> Countries:
+    """The countries *codes* as a message argument, one object for each list met.
+
+    Failing applications name the same few lists of partners over and over; sharing their
+    arguments spares the collector an object for each finding.
+    """
+    key = (codes, show_codes)
+    found = _SHARED_COUNTRIES.get(key)
+    if found is None:
+        if len(_SHARED_COUNTRIES) >= _SHARED_LIMIT:
+            _SHARED_COUNTRIES.clear()
+        found = _SHARED_COUNTRIES[key] = Countries(codes, show_codes=show_codes)
+    return found
+
+
+_SHARED_LIMIT = 4096
+"""How many lists of countries :func:`_countries` keeps."""
 
 
 class _Lower(Localized):
@@ -143,11 +177,12 @@ class Rule:
         return Finding(
             rule=self.id,
             severity=self.severity,
-            message=message,
+            message=str.__str__(message),
             source=citation,
             field=field,
             value=value,
             limit=limit,
+            message_nb=message.nb,
         )
 
 
@@ -218,7 +253,7 @@ class InstitutionRule(Rule):
                         msg(
                             "{institution} is in {country}; the applicant must be in {allowed}",
                             institution=shorten(app.institution),
-                            country=Countries((country,)),
+                            country=_countries((country,)),
                             allowed=allowed_countries,
                         ),
                         "institution_country",
@@ -361,7 +396,7 @@ class PartnerCountryRule(Rule):
             if sum(1 for c in partners if c in eligible) >= self.minimum:
                 return []
             out = [c for c in partners if c in excluded]
-            args = {"n": self.minimum, "partners": Countries(partners), "allowed": allowed}
+            args = {"n": self.minimum, "partners": _countries(partners), "allowed": allowed}
             if out:
                 message = msgs(
                     "a partner in an eligible country is required; the partners are in "
@@ -372,7 +407,7 @@ class PartnerCountryRule(Rule):
                     "this call. Eligible: {allowed}",
                     self.minimum,
                     **args,
-                    out=Countries(out, show_codes=False),
+                    out=_countries(tuple(out), show_codes=False),
                 )
             else:
                 message = msgs(
@@ -484,14 +519,13 @@ class AmountRule(Rule):
                         currency,
                     )
                 ]
-            amount = Money(value, currency)
             if self.maximum is not None and value > self.maximum.amount:
                 return [
                     self._fail(
                         citation,
                         msg(
                             "{amount} {words} is more than the {maximum} allowed",
-                            amount=amount,
+                            amount=_money(value, currency),
                             words=words,
                             maximum=self.maximum,
                         ),
@@ -506,7 +540,7 @@ class AmountRule(Rule):
                         citation,
                         msg(
                             "{amount} {words} is less than the {minimum} required",
-                            amount=amount,
+                            amount=_money(value, currency),
                             words=words,
                             minimum=self.minimum,
                         ),
@@ -538,14 +572,14 @@ class DurationRule(Rule):
         if self.minimum_years and self.maximum_years:
             return msg(
                 "a duration of at least {minimum} years and at most {maximum} years",
-                minimum=_Number(self.minimum_years),
-                maximum=_Number(self.maximum_years),
+                minimum=_number(self.minimum_years),
+                maximum=_number(self.maximum_years),
             )
         if self.minimum_years:
             return msg(
-                "a duration of at least {minimum} years", minimum=_Number(self.minimum_years)
+                "a duration of at least {minimum} years", minimum=_number(self.minimum_years)
             )
-        return msg("a duration of at most {maximum} years", maximum=_Number(self.maximum_years))
+        return msg("a duration of at most {maximum} years", maximum=_number(self.maximum_years))
 
     def compile(self, ctx: RuleContext) -> RuleCheck:
         """Build the check."""
@@ -563,8 +597,8 @@ class DurationRule(Rule):
                         msg(
                             "a duration of {years} years is longer than the {maximum} years "
                             "allowed",
-                            years=_Number(years),
-                            maximum=_Number(self.maximum_years),
+                            years=_number(years),
+                            maximum=_number(self.maximum_years),
                         ),
                         "duration_years",
                         str(years),
@@ -578,8 +612,8 @@ class DurationRule(Rule):
                         msg(
                             "a duration of {years} years is shorter than the {minimum} years "
                             "required",
-                            years=_Number(years),
-                            minimum=_Number(self.minimum_years),
+                            years=_number(years),
+                            minimum=_number(self.minimum_years),
                         ),
                         "duration_years",
                         str(years),
@@ -591,30 +625,32 @@ class DurationRule(Rule):
         return check
 
 
-class _Number(Localized):
+def _money(amount: Decimal, currency: str) -> str:
+    """An amount as messages show it, ``NOK 2 000 000``: the same in both languages."""
+    return f"{currency} {format_amount(amount)}"
+
+
+def _number(value: Decimal | None, unit: str = "") -> Pair:
     """A decimal number, with a decimal comma in Norwegian, and a *unit* after it."""
-
-    __slots__ = ("unit", "value")
-
-    def __init__(self, value: Decimal | None, unit: str = "") -> None:
-        self.value = value
-        self.unit = unit
-
-    def get(self, lang: Language) -> str:
-        shown = f"{self.value:f}"
-        return (shown.replace(".", ",") if lang == "nb" else shown) + self.unit
+    shown = f"{value:f}"
+    return (shown + unit, shown.replace(".", ",") + unit)
 
 
-def _short_of(fraction: Decimal, minimum: Decimal) -> _Number:
+def _percentage(fraction: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    return (fraction * 100).quantize(Decimal("0.1"), rounding=rounding).normalize()
+
+
+def _short_of(fraction: Decimal, minimum: Decimal) -> Pair:
     """*fraction* as a percentage, never rounded up to *minimum* when it falls short."""
-    rounded = _percent(fraction)
-    return _percent(fraction, ROUND_FLOOR) if rounded.value == _percent(minimum).value else rounded
+    rounded = _percentage(fraction)
+    if rounded == _percentage(minimum):
+        rounded = _percentage(fraction, ROUND_FLOOR)
+    return _number(rounded, " %")
 
 
-def _percent(fraction: Decimal, rounding: str = ROUND_HALF_EVEN) -> _Number:
+def _percent(fraction: Decimal) -> Pair:
     """*fraction* in per cent, to one decimal: ``16.7 %``."""
-    shown = (fraction * 100).quantize(Decimal("0.1"), rounding=rounding).normalize()
-    return _Number(shown, " %")
+    return _number(_percentage(fraction), " %")
 
 
 @attrs.frozen(kw_only=True)
@@ -681,16 +717,16 @@ class OwnShareRule(Rule):
                         "the own share {own} is {share} of the project budget {budget}; at "
                         "least {minimum} is required, which with {requested} requested is "
                         "{needed}",
-                        own=Money(own, currency),
+                        own=_money(own, currency),
                         share=_short_of(own / budget, minimum),
-                        budget=Money(budget, currency),
+                        budget=_money(budget, currency),
                         minimum=_percent(minimum),
-                        requested=Money(requested, currency),
-                        needed=Money(needed, currency),
+                        requested=_money(requested, currency),
+                        needed=_money(needed, currency),
                     ),
                     "own_share",
                     str(own),
-                    f"at least {_percent(minimum)} of the project budget",
+                    f"at least {_percent(minimum)[0]} of the project budget",
                 )
             ]
 
@@ -798,6 +834,7 @@ class CostRule(Rule):
         citations = {
             t.code: ctx.cite(t.provenance) if t.provenance else citation for t in self.ineligible
         }
+        named = {t.code: _Named((t,)) for t in self.ineligible}
         known = ", ".join(t.code for t in (*self.eligible, *self.ineligible))
 
         no_costs = self._not_assessed(citation, msg("no cost categories given"), "costs")
@@ -815,7 +852,7 @@ class CostRule(Rule):
                     findings.append(
                         self._fail(
                             citations[term.code],
-                            msg("{term} cannot be funded by this call", term=_Named((term,))),
+                            msg("{term} cannot be funded by this call", term=named[term.code]),
                             "costs",
                             cost,
                         )

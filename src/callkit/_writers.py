@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from callkit._finding import Severity
-from callkit._i18n import N_, text, tr
+from callkit._i18n import N_, tr
 from callkit._report import finding_to_dict
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def _severity(finding: Finding, lang: Language) -> str:
 
 
 def _finding_text(finding: Finding, lang: Language) -> str:
-    return f"{_severity(finding, lang)} {finding.rule}: {text(finding.message, lang)}"
+    return f"{_severity(finding, lang)} {finding.rule}: {finding.text(lang)}"
 
 
 def application_row(report: ApplicationReport, lang: Language = "en") -> dict[str, Any]:
@@ -197,7 +197,7 @@ def finding_rows(review: Review, lang: Language = "en") -> list[dict[str, Any]]:
                     "field": f.field or "",
                     "value": f.value or "",
                     "limit": f.limit or "",
-                    "message": text(f.message, lang),
+                    "message": f.text(lang),
                     "version": version.isoformat() if version else "",
                     "source_key": citation.source if citation else "",
                     "source_url": citation.url if citation else "",
@@ -246,7 +246,7 @@ def _md_findings(findings: Iterable[Finding], lang: Language) -> list[str]:
         if f.severity is Severity.INFO:
             continue
         source = f" ([{f.source.source}]({f.source.url}))" if f.source else ""
-        message = _md(text(f.message, lang))
+        message = _md(f.text(lang))
         lines.append(f"- **{_severity(f, lang)}** `{f.rule}`: {message}{source}")
     return lines
 
