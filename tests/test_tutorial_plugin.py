@@ -146,9 +146,7 @@ def test_code_call_custom_rule(tutorial: Path) -> None:
     assert finding.message == (
         "the title has 61 characters; at most 60 are allowed, spaces included"
     )
-    assert finding.text("nb") == (
-        "tittelen har 61 tegn; høyst 60 er tillatt, mellomrom medregnet"
-    )
+    assert finding.text("nb") == ("tittelen har 61 tegn; høyst 60 er tillatt, mellomrom medregnet")
     assert finding.source is not None
     assert finding.source.source == "call"
     assert finding.source.url == "https://example.org/fjordland-foundation/open-science-2030"
