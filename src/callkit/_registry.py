@@ -187,16 +187,27 @@ class PluginStatus(NamedTuple):
 
 
 def _data_loader(ep: Any) -> Callable[[], object]:  # noqa: ANN401  (an importlib_metadata EntryPoint)
-    """Read the definition file an entry point names, without importing its package."""
+    """Read the definition file an entry point names, without importing its package.
+
+    What was read and validated is kept in callkit's cache of definitions, so that a later
+    process reads it back rather than parsing, structuring and checking the file again.
+    """
 
     def load() -> CallDefinition:
-        from callkit._convert import structure_definition  # noqa: PLC0415
-        from callkit._datafile import read_definition_data  # noqa: PLC0415
+        from callkit import _cache  # noqa: PLC0415
 
         path = _locate(ep)
-        return structure_definition(read_definition_data(path), origin=str(path))
+        return _cache.definition(path, lambda: _read_definition(path))
 
     return load
+
+
+def _read_definition(path: Path) -> CallDefinition:
+    """Read, structure and check the definition file *path*."""
+    from callkit._convert import structure_definition  # noqa: PLC0415
+    from callkit._datafile import read_definition_data  # noqa: PLC0415
+
+    return structure_definition(read_definition_data(path), origin=str(path))
 
 
 def _data_reader(ep: Any) -> Callable[[], Any]:  # noqa: ANN401
