@@ -10,6 +10,9 @@ Everything is kept in callkit's cache folder, ``$XDG_CACHE_HOME/callkit``
     Each definition file a plugin registers, as callkit structured and validated it, one
     pickle a file. Parsing, structuring with cattrs and building and checking every version
     is most of what ``callkit check`` spends on a short list beyond importing.
+``countries.json``
+    The tables of country names that :mod:`callkit._countries` makes of babel's CLDR data,
+    under babel's version: reading CLDR's files costs more than checking a short list.
 
 What is kept of a definition file is kept under the file's absolute path together with the
 file's size, modification time, change time and inode: a file that differs in any of them
@@ -22,7 +25,7 @@ alone; nothing of it reaches the user. ``CALLKIT_DISABLE_CACHE=1`` turns them al
 
 Unpickling runs whatever code the pickle names, so a pickle is only as safe as whoever can
 write it. callkit writes its pickles itself, readable and writable by the user alone (0600,
-in folders of mode 0700), and reads none that belongs to another user or that others may
+in a folder of mode 0700), and reads none that belongs to another user or that others may
 write; what they hold is what callkit read from a definition file and validated. Whoever
 can write them can already change the user's own files, callkit's modules among them.
 """
@@ -376,3 +379,78 @@ def _forget_oldest(folder: Path, keep: int) -> None:
             Path(path).unlink(missing_ok=True)
     except OSError:
         return
+
+
+# -- tables ---------------------------------------------------------------------------
+
+
+class TableCache:
+    """Tables of text that callkit makes of another package's data, kept in one JSON file.
+
+    Each table maps text to text and has a name. The file is read when first needed; a
+    table is written as soon as it is made, so that the next process finds it. The file
+    counts as empty when it was written under another *source* (the version of the data
+    the tables are made of), another callkit, or another Python, whose Unicode data the
+    folding of names depends on.
+    """
+
+    def __init__(self, path: Path | None, source: str | None, code: str) -> None:
+        """Tables kept in *path* (``None``: kept nowhere), made of data of version *source*.
+
+        ``None`` as *source*, a version not to be found, keeps nothing either. *code* names
+        the module that makes the tables, whose changes a checkout makes without a version.
+        """
+        self.path = path if source is not None else None
+        self._header = {
+            "format": FORMAT,
+            "callkit": __version__,
+            "python": list(sys.version_info[:2]),
+            "source": source,
+            "code": _code_of(code) if self.path is not None else [],
+        }
+        self._tables: dict[str, Any] | None = None
+
+    @classmethod
+    def default(cls, name: str, source: str | None, code: str) -> TableCache:
+        """The tables kept as *name* in the user's cache folder, or kept nowhere."""
+        folder = cache_folder()
+        return cls(None if folder is None else folder / name, source, code)
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._tables is None:
+            self._tables = {}
+            if self.path is not None:
+                with contextlib.suppress(OSError, ValueError, RecursionError):
+                    data = json.loads(self.path.read_bytes())
+                    if isinstance(data, dict) and data.get("header") == self._header:
+                        tables = data.get("tables")
+                        self._tables = tables if isinstance(tables, dict) else {}
+        return self._tables
+
+    def get(self, name: str) -> dict[str, str] | None:
+        """The table *name* as kept, or ``None`` if it is not (or is damaged)."""
+        table = self._loaded().get(name)
+        if not isinstance(table, dict):
+            return None
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+            return None
+        return table
+
+    def put(self, name: str, table: dict[str, str]) -> None:
+        """Keep *table* as *name*, writing the file now; quietly do nothing when that fails."""
+        tables = self._loaded()
+        tables[name] = table
+        if self.path is None:
+            return
+        text = json.dumps({"header": self._header, "tables": tables}, ensure_ascii=False)
+        with contextlib.suppress(OSError):
+            _write_private(self.path, text.encode("utf-8"))
+
+
+def _code_of(module: str) -> list[int]:
+    """The size and modification time of callkit's module *module* (``_countries.py``)."""
+    try:
+        info = (Path(__file__).parent / module).stat()
+    except OSError:
+        return []
+    return [info.st_size, info.st_mtime_ns]
