@@ -314,6 +314,17 @@ class TestHarmless:
         _demo()
         assert len(read) == 1
 
+    @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+    def test_others_may_write_its_folder(
+        self, cache: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An entry in a folder that others may write is not read: it could have been swapped."""
+        _demo()
+        cache.chmod(0o777)
+        read = _count_reads(monkeypatch)
+        _demo()
+        assert len(read) == 1
+
     def test_turned_off(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """With CALLKIT_DISABLE_CACHE=1 nothing is written, and the file is read each time."""
         monkeypatch.setenv("CALLKIT_DISABLE_CACHE", "1")

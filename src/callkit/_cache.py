@@ -26,8 +26,9 @@ alone; nothing of it reaches the user. ``CALLKIT_DISABLE_CACHE=1`` turns them al
 Unpickling runs whatever code the pickle names, so a pickle is only as safe as whoever can
 write it. callkit writes its pickles itself, readable and writable by the user alone (0600,
 in a folder of mode 0700), and reads none that belongs to another user or that others may
-write; what they hold is what callkit read from a definition file and validated. Whoever
-can write them can already change the user's own files, callkit's modules among them.
+write, nor any in a folder that is not the user's or that others may write; what they hold
+is what callkit read from a definition file and validated. Whoever can write them can
+already change the user's own files, callkit's modules among them.
 """
 
 from __future__ import annotations
@@ -248,7 +249,11 @@ def _write_private(path: Path, data: bytes) -> None:
 
 
 def _open_private(path: Path) -> BinaryIO | None:
-    """*path* opened for reading if it is the user's own file and no one else may write it."""
+    """*path* opened for reading if no one but the user can have written it.
+
+    The file and its folder must be the user's own, and neither writable by others: in a
+    folder others may write, another user could swap the file for one of their making.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         descriptor = os.open(path, flags)
@@ -256,8 +261,11 @@ def _open_private(path: Path) -> BinaryIO | None:
         return None
     file = open(descriptor, "rb")  # noqa: PTH123, SIM115  (a descriptor; the caller closes it)
     if hasattr(os, "getuid"):
-        info = os.fstat(descriptor)
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        try:
+            stats = [os.fstat(descriptor), path.parent.stat()]
+        except OSError:
+            stats = []
+        if not stats or any(s.st_uid != os.getuid() or s.st_mode & 0o022 for s in stats):
             file.close()
             return None
     return file
