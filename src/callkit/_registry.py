@@ -280,11 +280,19 @@ def search_path() -> list[str]:
     """Where to look for plugins: ``sys.path`` without the current directory.
 
     A ``*.dist-info`` folder that happens to lie in the current directory is no plugin,
-    unless the user put that directory on the path (with ``PYTHONPATH``).
+    unless the user put that directory on the path (with ``PYTHONPATH``). An entry that
+    does not exist is left out too: it holds no distribution, and looking in it made
+    ``importlib_metadata`` import its zip file support (``zipp``, ``zipfile``) to try it as
+    a zip archive, as it does for the ``python3X.zip`` that ``sys.path`` names by default.
     """
     chosen = {Path(p).absolute() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
     here = Path.cwd()
-    return [p for p in sys.path if Path(p or ".").absolute() != here or here in chosen]
+    found = []
+    for entry in sys.path:
+        path = Path(entry or ".").absolute()
+        if (path != here or here in chosen) and path.exists():
+            found.append(entry)
+    return found
 
 
 def _normal(name: str) -> str:
