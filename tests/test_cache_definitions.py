@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -184,6 +185,19 @@ class TestKept:
         read = _count_reads(monkeypatch)
         _assert_same(_demo(), first)
         assert read == []
+
+    def test_kept_by_many_threads_at_once(self, cache: Path) -> None:
+        """Threads that load and keep one definition at once each get it whole, as do later runs."""
+
+        def load(_: int) -> callkit.CallDefinition:
+            return callkit.Registry.from_entry_points().definition("demo-2030")
+
+        with ThreadPoolExecutor(8) as pool:
+            loaded = list(pool.map(load, range(16)))
+        for definition in loaded[1:]:
+            _assert_same(definition, loaded[0])
+        _assert_same(_demo(), loaded[0])
+        assert [e.name.split(".")[0] for e in cache.iterdir()] == ["demo"]
 
     def test_only_the_user_may_read_it(self, cache: Path) -> None:
         """The kept file is the user's alone, in a folder that is the user's alone."""

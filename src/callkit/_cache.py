@@ -38,6 +38,7 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -235,7 +236,7 @@ def _write_private(path: Path, data: bytes) -> None:
     reader sees half of it.
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.unlink(missing_ok=True)  # left by a run with the same process id that died
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
@@ -252,7 +253,8 @@ def _open_private(path: Path) -> BinaryIO | None:
     """*path* opened for reading if no one but the user can have written it.
 
     The file and its folder must be the user's own, and neither writable by others: in a
-    folder others may write, another user could swap the file for one of their making.
+    folder others may write, another user could put under the entry's name a file of the
+    user's that callkit never wrote, such as a link to one.
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
