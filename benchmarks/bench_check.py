@@ -30,10 +30,11 @@ rows (``read_callkit_us``), against ``list(csv.DictReader(file))`` over the same
 (``read_dictreader_us``);
 
 **start-up**, in ms: the wall time of ``callkit check intpart-2022 FILE`` on a 20-row CSV
-file (``startup_check_ms``) against ``python -c "import attrs, cattrs, pendulum,
-importlib_metadata"`` (``startup_floor_ms``), the median of several runs after one that is
-not counted, the two taking turns; and whether ``import callkit`` imports icalendar,
-openpyxl, babel or a plugin;
+file, with callkit's caches warm (``startup_check_ms``) and turned off
+(``startup_check_cold_ms``, ``CALLKIT_DISABLE_CACHE=1``, as on a first run), against
+``python -c "import attrs, cattrs, pendulum, importlib_metadata"`` (``startup_floor_ms``),
+the median of several runs after one that is not counted, the three taking turns; and
+whether ``import callkit`` imports icalendar, openpyxl, babel or a plugin;
 
 **memory**, in MiB: the resident size of a fresh process once it has loaded the call, and
 its peak (``VmHWM``) after reading the CSV file and after reviewing its applications; and
@@ -44,7 +45,7 @@ row (``stream_us_N``, reading, checking and writing JSON Lines).
 It prints one line per figure, ``name: value``, and ends with the ratios:
 ``check_ratio_pydantic``, ``check_ratio_fastjsonschema`` and ``check_ratio_floor``
 (``check_us`` over each), ``build_check_ratio_pydantic`` (``build_check_us`` over
-``pydantic_us``), ``read_ratio`` and ``startup_ratio``.
+``pydantic_us``), ``read_ratio``, ``startup_ratio`` and ``startup_ratio_cold``.
 
 Run it with ``nox -s bench`` (or ``nox -s bench -- check --apps 10000``), or with
 ``python benchmarks/bench_check.py`` where callkit, pydantic and fastjsonschema are
@@ -951,15 +952,31 @@ def measure_read(path: Path, count: int, repeats: int) -> tuple[float, float]:
     return seconds, bare
 
 
-def environment() -> dict[str, str]:
-    """The environment of a measured process: no callkit settings."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("CALLKIT_")}
+def environment(cwd: Path) -> dict[str, str]:
+    """The environment of a measured process run in *cwd*: no callkit settings.
+
+    callkit keeps its caches in a folder of the benchmark's own, ``cache`` in *cwd*, never
+    the user's.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLKIT_")}
+    return {**env, "XDG_CACHE_HOME": str(cwd / "cache")}
 
 
-def run(args: list[str], cwd: Path, codes: Iterable[int] = (0,)) -> str:
-    """Run a process; its standard output."""
+Command = tuple[list[str], tuple[int, ...], dict[str, str]]
+"""A process to time: its arguments, the exit statuses it may end with, extra environment."""
+
+
+def run(
+    args: list[str], cwd: Path, codes: Iterable[int] = (0,), extra: dict[str, str] | None = None
+) -> str:
+    """Run a process, with *extra* added to its environment; its standard output."""
     done = subprocess.run(  # noqa: S603  (our own interpreter or console script)
-        args, env=environment(), cwd=cwd, capture_output=True, text=True, check=False
+        args,
+        env={**environment(cwd), **(extra or {})},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode not in codes:
         msg = f"{args} failed with status {done.returncode}:\n{done.stderr}"
@@ -967,20 +984,19 @@ def run(args: list[str], cwd: Path, codes: Iterable[int] = (0,)) -> str:
     return done.stdout
 
 
-def walls(commands: list[tuple[list[str], Iterable[int]]], cwd: Path, repeats: int) -> list[float]:
+def walls(commands: list[Command], cwd: Path, repeats: int) -> list[float]:
     """The median wall time of each command's process, in ms, after one run not counted.
 
     The commands take turns, one run of each a round, so that what else the machine does
-    meanwhile weighs on each alike; *commands* pairs each with the exit statuses it may end
-    with.
+    meanwhile weighs on each alike.
     """
-    for args, codes in commands:
-        run(args, cwd, codes)
+    for args, codes, extra in commands:
+        run(args, cwd, codes, extra)
     times: list[list[float]] = [[] for _ in commands]
     for _ in range(repeats):
-        for (args, codes), taken in zip(commands, times, strict=True):
+        for (args, codes, extra), taken in zip(commands, times, strict=True):
             start = time.perf_counter()
-            run(args, cwd, codes)
+            run(args, cwd, codes, extra)
             taken.append(time.perf_counter() - start)
     return [statistics.median(taken) * 1000 for taken in times]
 
@@ -998,13 +1014,48 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float]:
-    """Time ``callkit check`` on *small* and the dependencies' imports; ms of each."""
+def _definition_file() -> Path:
+    """The definition file of the call timed, where the installed callkit has it."""
+    (ep,) = (ep for ep in entry_points(group="callkit.calls") if ep.name == CALL_ID)
+    assert ep.dist is not None  # noqa: S101  (an installed distribution's entry point)
+    return Path(str(ep.dist.locate_file(ep.value)))
+
+
+def _kept(cwd: Path) -> str:
+    """What callkit's caches in *cwd* hold: definitions kept, and whether country names are."""
+    folder = cwd / "cache" / "callkit"
+    definitions = folder / "definitions"
+    count = len(list(definitions.glob("*.pickle"))) if definitions.is_dir() else 0
+    countries = "countries" if (folder / "countries.json").is_file() else "no countries"
+    return f"{count} definition(s), {countries}"
+
+
+def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float, float]:
+    """Time ``callkit check`` on *small*, warm and cold, and the dependencies' imports; ms.
+
+    Warm, callkit reads the call and the country names from its caches, as from its second
+    run on; cold, with ``CALLKIT_DISABLE_CACHE=1``, it reads them as on a first run or
+    after the call's plugin changed. callkit keeps no definition file changed in the last
+    two seconds, and the benchmark's callkit was installed a moment ago: the file is left
+    until it is two seconds old, as the plugins of a real environment are.
+    """
+    since = time.time() - _definition_file().stat().st_mtime
+    time.sleep(max(0.0, 2.5 - since))
     command = [*callkit_command(), "check", CALL_ID, str(small)]
     dependencies = [sys.executable, "-c", "import attrs, cattrs, pendulum, importlib_metadata"]
-    check, floor = walls([(command, (0, 1)), (dependencies, (0,))], cwd, repeats)
+    check, cold, floor = walls(
+        [
+            (command, (0, 1), {}),
+            (command, (0, 1), {"CALLKIT_DISABLE_CACHE": "1"}),
+            (dependencies, (0,), {}),
+        ],
+        cwd,
+        repeats,
+    )
     figure("startup_check_ms", check)
+    figure("startup_check_cold_ms", cold)
     figure("startup_floor_ms", floor)
+    figure("startup_cache", _kept(cwd))
     modules = {m.split(".")[0] for m in json.loads(run([sys.executable, "-c", IMPORTS], cwd))}
     heavy = sorted(modules & {"icalendar", "openpyxl", "babel"})
     plugins = {re.split(r"[/:.]", ep.value)[0] for ep in entry_points(group="callkit.calls")} - {
@@ -1012,7 +1063,7 @@ def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float]
     }
     figure("import_callkit_heavy", ", ".join(heavy) or "none")
     figure("import_callkit_plugins", ", ".join(sorted(modules & plugins)) or "none")
-    return check, floor
+    return check, cold, floor
 
 
 MEMORY = """\
@@ -1136,6 +1187,9 @@ def main(argv: list[str] | None = None) -> int:
     figure("seed", str(args.seed))
     figure("repeats", str(args.repeats))
 
+    # The benchmark's own process neither reads nor writes the user's caches; the processes
+    # it times keep theirs in a folder of the benchmark's own.
+    os.environ["CALLKIT_DISABLE_CACHE"] = "1"
     call = callkit.get_call(CALL_ID)
     figure("call_version", call.effective.isoformat())
     records = make_records(args.apps, args.seed)
@@ -1155,7 +1209,7 @@ def main(argv: list[str] | None = None) -> int:
         del records
         gc.collect()
         read, bare = measure_read(big, args.apps, args.repeats)
-        check_ms, floor_ms = measure_startup(small, root, args.runs)
+        check_ms, cold_ms, floor_ms = measure_startup(small, root, args.runs)
         measure_memory(big, args.apps, root)
         measure_stream({args.apps: big, 2 * args.apps: double}, root)
 
@@ -1166,6 +1220,7 @@ def main(argv: list[str] | None = None) -> int:
     figure("build_check_ratio_pydantic", times["build_check"] / times["pydantic"])
     figure("read_ratio", read / bare)
     figure("startup_ratio", check_ms / floor_ms)
+    figure("startup_ratio_cold", cold_ms / floor_ms)
     return 0
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
 
 import callkit
 from callkit import CallNotFoundError, PluginError
+from callkit._registry import search_path
 from samples import VALID, write_distribution
 
 if TYPE_CHECKING:
@@ -235,6 +237,24 @@ class TestControl:
         monkeypatch.setenv("PYTHONPATH", str(tmp_path))
         callkit.clear_cache()
         assert "here-2030" in callkit.list_calls()
+
+    def test_missing_and_zipped_entries(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An entry of sys.path that does not exist is passed over; a zip archive is read."""
+        folder = tmp_path / "zipped"
+        install(folder, "plugin-zipped", "1.0", {"zip-2030": "make"}, BROKEN)
+        archive = tmp_path / "plugins.zip"
+        with zipfile.ZipFile(archive, "w") as zipped:
+            for file in folder.rglob("*"):
+                zipped.write(file, file.relative_to(folder).as_posix())
+        nowhere = tmp_path / "nowhere"
+        monkeypatch.syspath_prepend(str(archive))
+        monkeypatch.syspath_prepend(str(nowhere))
+        callkit.clear_cache()
+        assert "zip-2030" in callkit.list_calls()
+        assert str(archive) in search_path()
+        assert str(nowhere) not in search_path()
 
     def test_sorted(self, site: Path) -> None:
         """Ids are listed sorted, whatever the order of the path."""

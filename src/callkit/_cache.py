@@ -1,17 +1,34 @@
-"""An on-disk cache of what ``callkit calls`` reads from definition files.
+"""callkit's on-disk caches: what one run read and worked out, kept for the next.
 
-To show each call's title and deadline, ``callkit calls`` reads every definition file a
-plugin registers; parsing the TOML is most of what listing costs beyond finding the
-plugins. The summary of each file is kept in one JSON file,
-``$XDG_CACHE_HOME/callkit/summaries.json`` (``~/.cache/callkit/summaries.json`` when
-``XDG_CACHE_HOME`` is not set), under the file's absolute path together with the file's
-size, modification time, change time and inode: a file that differs in any of them is
-read again. A file changed in the last two seconds is not kept, since a second change
+Everything is kept in callkit's cache folder, ``$XDG_CACHE_HOME/callkit``
+(``~/.cache/callkit`` when ``XDG_CACHE_HOME`` is not set or not an absolute path):
+
+``summaries.json``
+    What ``callkit calls`` lists of each definition file. Parsing the TOML is most of what
+    listing costs beyond finding the plugins.
+``definitions/``
+    Each definition file a plugin registers, as callkit structured and validated it, one
+    pickle a file. Parsing, structuring with cattrs and building and checking every version
+    is most of what ``callkit check`` spends on a short list beyond importing.
+``countries.json``
+    The tables of country names that :mod:`callkit._countries` makes of babel's CLDR data,
+    under babel's version: reading CLDR's files costs more than checking a short list.
+
+What is kept of a definition file is kept under the file's absolute path together with the
+file's size, modification time, change time and inode: a file that differs in any of them
+is read again. A file changed in the last two seconds is not kept, since a second change
 within the file system's clock tick would leave its times as they were.
 
-The cache only ever saves work. One that cannot be read, is damaged, or was written by
+The caches only ever save work. One that cannot be read, is damaged, or was written by
 another version of callkit or Python counts as empty; one that cannot be written is left
-alone; nothing of it reaches the user. ``CALLKIT_DISABLE_CACHE=1`` turns it off.
+alone; nothing of it reaches the user. ``CALLKIT_DISABLE_CACHE=1`` turns them all off.
+
+Unpickling runs whatever code the pickle names, so a pickle is only as safe as whoever can
+write it. callkit writes its pickles itself, readable and writable by the user alone (0600,
+in a folder of mode 0700), and reads none that belongs to another user or that others may
+write, nor any in a folder that is not the user's or that others may write; what they hold
+is what callkit read from a definition file and validated. Whoever can write them can
+already change the user's own files, callkit's modules among them.
 """
 
 from __future__ import annotations
@@ -21,14 +38,19 @@ import datetime as dt
 import json
 import os
 import sys
+import threading
 import time
+import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from callkit._version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from callkit._summary import CallSummary
+    from callkit._versions import CallDefinition
 
 FORMAT = 1
 """The layout of the cache file; a file of another layout counts as empty."""
@@ -43,8 +65,8 @@ Stamp = list[int]
 """What tells a file's versions apart: size, modification and change times, inode."""
 
 
-def cache_file() -> Path | None:
-    """Where the cache lives, or ``None`` when it is turned off or there is no home."""
+def cache_folder() -> Path | None:
+    """The cache folder, or ``None`` when caching is turned off or there is no home."""
     if os.environ.get("CALLKIT_DISABLE_CACHE", "").strip().lower() in {"1", "true", "yes"}:
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -53,7 +75,13 @@ def cache_file() -> Path | None:
             base = str(Path.home() / ".cache")
         except RuntimeError:  # no home directory to be found
             return None
-    return Path(base) / "callkit" / "summaries.json"
+    return Path(base) / "callkit"
+
+
+def cache_file() -> Path | None:
+    """Where the cache of summaries lives, or ``None`` when it is turned off or there is no home."""
+    folder = cache_folder()
+    return None if folder is None else folder / "summaries.json"
 
 
 def _code() -> list[int]:
@@ -196,3 +224,243 @@ class SummaryCache:
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
+
+
+# -- private files --------------------------------------------------------------------
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write *data* to *path*, readable and writable by the user alone; raises ``OSError``.
+
+    The data goes to a new file beside *path* first and then takes its place, so that no
+    reader sees half of it.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.unlink(missing_ok=True)  # left by a run with the same process id that died
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        with open(os.open(temporary, flags, 0o600), "wb") as file:  # noqa: PTH123  (a descriptor)
+            file.write(data)
+        temporary.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def _open_private(path: Path) -> BinaryIO | None:
+    """*path* opened for reading if no one but the user can have written it.
+
+    The file and its folder must be the user's own, and neither writable by others: in a
+    folder others may write, another user could put under the entry's name a file of the
+    user's that callkit never wrote, such as a link to one.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    file = open(descriptor, "rb")  # noqa: PTH123, SIM115  (a descriptor; the caller closes it)
+    if hasattr(os, "getuid"):
+        try:
+            stats = [os.fstat(descriptor), path.parent.stat()]
+        except OSError:
+            stats = []
+        if not stats or any(s.st_uid != os.getuid() or s.st_mode & 0o022 for s in stats):
+            file.close()
+            return None
+    return file
+
+
+# -- definitions ----------------------------------------------------------------------
+
+DEFINITIONS = "definitions"
+"""The folder, in the cache folder, of the definitions kept one pickle a file."""
+
+MAX_DEFINITIONS = 256
+"""How many definition files are kept; those written longest ago go first."""
+
+
+def _package_code() -> list[int]:
+    """The size and modification time of each of callkit's modules.
+
+    A pickled definition is only as good as the classes it is read back into and the
+    checks it passed. An installed callkit changes them only with its version; a checkout
+    changes them without one.
+    """
+    stamp: list[int] = []
+    try:
+        with os.scandir(Path(__file__).parent) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py"):
+                    info = entry.stat()
+                    stamp += [info.st_size, info.st_mtime_ns]
+    except OSError:
+        return []
+    return stamp
+
+
+def _definition_entry(folder: Path, key: str) -> Path:
+    """The file in which the definition read from *key* (an absolute path) is kept.
+
+    The name only spreads the files out: the entry says whose it is in its header.
+    """
+    checksum = zlib.crc32(key.encode("utf-8", "surrogateescape"))
+    return folder / DEFINITIONS / f"{Path(key).name}.{checksum:08x}.pickle"
+
+
+def definition(file: Path, read: Callable[[], CallDefinition]) -> CallDefinition:
+    """The definition in *file*, as kept in the cache, or as *read* gives it and then kept.
+
+    *read* reads and validates *file*; what it raises passes through, and a file that fails
+    to load is never kept. The file's stamp is taken before it is read, so that what was
+    read is kept under the stamp of the file as it was then, never a later one.
+    """
+    folder = cache_folder()
+    stamp = _stamp(file) if folder is not None else None
+    if folder is None or stamp is None:
+        return read()
+    key = str(file.absolute())
+    entry = _definition_entry(folder, key)
+    header = {
+        "format": FORMAT,
+        "callkit": __version__,
+        "python": [sys.implementation.name, *sys.version_info[:2]],
+        "code": _package_code(),
+        "file": key,
+        "stamp": stamp,
+    }
+    kept = _load_definition(entry, header)
+    if kept is not None:
+        return kept
+    loaded = read()
+    if time.time_ns() - max(stamp[1], stamp[2]) >= RECENT_NS:
+        _save_definition(entry, header, loaded)
+    return loaded
+
+
+def _load_definition(entry: Path, header: dict[str, Any]) -> CallDefinition | None:
+    """The definition kept in *entry* if its header is *header*; otherwise ``None``.
+
+    The header is a pickle of its own, before the definition's, so that a stale entry is
+    told apart without reading the definition.
+    """
+    import pickle  # noqa: PLC0415  (only a run that loads a call needs it)
+
+    from callkit._versions import CallDefinition  # noqa: PLC0415
+
+    file = _open_private(entry)
+    if file is None:
+        return None
+    with file:
+        try:
+            if pickle.load(file) != header:  # noqa: S301  (the user's own file: see above)
+                return None
+            kept = pickle.load(file)  # noqa: S301
+        except Exception:  # noqa: BLE001  (a damaged entry may fail in any way: it counts as none)
+            return None
+    return kept if isinstance(kept, CallDefinition) else None
+
+
+def _save_definition(entry: Path, header: dict[str, Any], kept: CallDefinition) -> None:
+    """Keep *kept* in *entry* under *header*; quietly do nothing when that fails."""
+    import pickle  # noqa: PLC0415
+
+    try:
+        data = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + pickle.dumps(
+            kept, protocol=pickle.HIGHEST_PROTOCOL
+        )
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return  # a definition that holds what pickle cannot write is not kept
+    try:
+        _write_private(entry, data)
+    except OSError:
+        return
+    _forget_oldest(entry.parent, MAX_DEFINITIONS)
+
+
+def _forget_oldest(folder: Path, keep: int) -> None:
+    """Remove all but the *keep* files of *folder* written last."""
+    try:
+        with os.scandir(folder) as entries:
+            files = [(e.stat().st_mtime_ns, e.path) for e in entries if e.name.endswith(".pickle")]
+        for _written, path in sorted(files)[: max(0, len(files) - keep)]:
+            Path(path).unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+# -- tables ---------------------------------------------------------------------------
+
+
+class TableCache:
+    """Tables of text that callkit makes of another package's data, kept in one JSON file.
+
+    Each table maps text to text and has a name. The file is read when first needed; a
+    table is written as soon as it is made, so that the next process finds it. The file
+    counts as empty when it was written under another *source* (the version of the data
+    the tables are made of), another callkit, or another Python, whose Unicode data the
+    folding of names depends on.
+    """
+
+    def __init__(self, path: Path | None, source: str | None, code: str) -> None:
+        """Tables kept in *path* (``None``: kept nowhere), made of data of version *source*.
+
+        ``None`` as *source*, a version not to be found, keeps nothing either. *code* names
+        the module that makes the tables, whose changes a checkout makes without a version.
+        """
+        self.path = path if source is not None else None
+        self._header = {
+            "format": FORMAT,
+            "callkit": __version__,
+            "python": list(sys.version_info[:2]),
+            "source": source,
+            "code": _code_of(code) if self.path is not None else [],
+        }
+        self._tables: dict[str, Any] | None = None
+
+    @classmethod
+    def default(cls, name: str, source: str | None, code: str) -> TableCache:
+        """The tables kept as *name* in the user's cache folder, or kept nowhere."""
+        folder = cache_folder()
+        return cls(None if folder is None else folder / name, source, code)
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._tables is None:
+            self._tables = {}
+            if self.path is not None:
+                with contextlib.suppress(OSError, ValueError, RecursionError):
+                    data = json.loads(self.path.read_bytes())
+                    if isinstance(data, dict) and data.get("header") == self._header:
+                        tables = data.get("tables")
+                        self._tables = tables if isinstance(tables, dict) else {}
+        return self._tables
+
+    def get(self, name: str) -> dict[str, str] | None:
+        """The table *name* as kept, or ``None`` if it is not (or is damaged)."""
+        table = self._loaded().get(name)
+        if not isinstance(table, dict):
+            return None
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+            return None
+        return table
+
+    def put(self, name: str, table: dict[str, str]) -> None:
+        """Keep *table* as *name*, writing the file now; quietly do nothing when that fails."""
+        tables = self._loaded()
+        tables[name] = table
+        if self.path is None:
+            return
+        text = json.dumps({"header": self._header, "tables": tables}, ensure_ascii=False)
+        with contextlib.suppress(OSError):
+            _write_private(self.path, text.encode("utf-8"))
+
+
+def _code_of(module: str) -> list[int]:
+    """The size and modification time of callkit's module *module* (``_countries.py``)."""
+    try:
+        info = (Path(__file__).parent / module).stat()
+    except OSError:
+        return []
+    return [info.st_size, info.st_mtime_ns]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -21,7 +21,7 @@ from callkit._datafile import read_definition_data
 from callkit._errors import DefinitionError
 from callkit._rules import RULE_KINDS, AnyRule, Rule
 from callkit._timeline import check_year
-from callkit._versions import Amendment, CallDefinition, Change
+from callkit._versions import Amendment, CallDefinition, Change, Structured
 
 API_VERSIONS = (1,)
 """The versions of the definition format this callkit reads (``api`` in a definition)."""
@@ -264,6 +264,14 @@ def _structure_version(
         raise DefinitionError(origin, problems) from error
 
 
+def structure_version(data: Any, origin: str) -> Call:  # noqa: ANN401
+    """One version of a call from plain data, with callkit's converter.
+
+    Raises :class:`DefinitionError`.
+    """
+    return _structure_version(data, origin, _shared_converter())
+
+
 def structure_definition(
     data: Any,  # noqa: ANN401  (plain data of any shape; the converter checks it)
     *,
@@ -276,7 +284,12 @@ def structure_definition(
     date. Raises :class:`DefinitionError`, each problem with its key path
     (``$.rules[2].maximum``).
     """
-    converter = converter or _shared_converter()
+    build: Callable[[dict[str, Any]], Call]
+    if converter is None:
+        build = Structured(origin)  # picklable, for callkit's cache of definitions
+        converter = _shared_converter()
+    else:
+        build = partial(_structure_version, origin=origin, converter=converter)
     if not isinstance(data, dict):
         raise DefinitionError(
             origin, [f"a definition is a table of keys, not {type(data).__name__}"]
@@ -303,11 +316,7 @@ def structure_definition(
         else:
             problems = [f"amendments: {error}"]
         raise DefinitionError(origin, problems) from error
-    definition = CallDefinition(
-        data=base,
-        amendments=amendments,
-        build=lambda version: _structure_version(version, origin, converter),
-    )
+    definition = CallDefinition(data=base, amendments=amendments, build=build)
     try:
         definition.versions  # noqa: B018  (builds and so checks every version now)
     except ValueError as error:  # a change that does not apply

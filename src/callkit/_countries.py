@@ -1,17 +1,24 @@
 """Countries: ISO 3166 codes and their names in English and Norwegian Bokmål.
 
 Names come from CLDR through ``babel``, which is imported the first time a country is read
-or named, never when ``callkit`` is imported.
+or named, never when ``callkit`` is imported. Reading CLDR's files and folding the names
+costs more than checking a short list, so the tables made of them are kept in callkit's
+cache (``countries.json``) under babel's version: a later process reads them from there
+and imports no babel at all.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from callkit._cache import TableCache
     from callkit._text import Language
 
 # CLDR region codes that are not countries: unknown region, EU, euro area, UN, outlying
@@ -68,8 +75,53 @@ def normalise_name(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _babel_version() -> str | None:
+    """The version of babel, read from its package without importing it (``None``: not found).
+
+    Importing babel costs more than reading the tables from the cache; its version is
+    written in its ``__init__.py``, the one version the cache is kept under.
+    """
+    babel = sys.modules.get("babel")
+    if babel is not None:
+        return str(babel.__version__)
+    from importlib.util import find_spec  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    spec = find_spec("babel")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        source = Path(spec.origin).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    found = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", source, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+@cache
+def _kept() -> TableCache:
+    from callkit._cache import TableCache  # noqa: PLC0415
+
+    return TableCache.default("countries.json", _babel_version(), "_countries.py")
+
+
+def _table(name: str, make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """The table *name*, from the cache, or made of babel's data and kept."""
+    kept = _kept()
+    table = kept.get(name)
+    if table is None:
+        table = make()
+        kept.put(name, table)
+    return table
+
+
 @cache
 def _names(lang: Language) -> dict[str, str]:
+    """The countries' names in *lang*, by alpha-2 code."""
+    return _table(f"names-{lang}", lambda: _cldr_names(lang))
+
+
+def _cldr_names(lang: Language) -> dict[str, str]:
     from babel import Locale  # noqa: PLC0415  (babel's data loads only when needed)
 
     territories = Locale.parse(lang).territories
@@ -89,6 +141,10 @@ def _codes() -> dict[str, str]:
 @cache
 def _index() -> dict[str, str]:
     """English and Norwegian names, folded, and the common aliases."""
+    return _table("index", _make_index)
+
+
+def _make_index() -> dict[str, str]:
     index = dict(_ALIASES)
     for lang in ("en", "nb"):
         for code, name in _names(lang).items():
@@ -99,6 +155,10 @@ def _index() -> dict[str, str]:
 @cache
 def _alpha3() -> dict[str, str]:
     """ISO alpha-3 codes, folded; CLDR keeps them in its global data, dear to load."""
+    return _table("alpha3", _cldr_alpha3)
+
+
+def _cldr_alpha3() -> dict[str, str]:
     from babel.core import get_global  # noqa: PLC0415
 
     return {

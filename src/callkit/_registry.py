@@ -187,16 +187,27 @@ class PluginStatus(NamedTuple):
 
 
 def _data_loader(ep: Any) -> Callable[[], object]:  # noqa: ANN401  (an importlib_metadata EntryPoint)
-    """Read the definition file an entry point names, without importing its package."""
+    """Read the definition file an entry point names, without importing its package.
+
+    What was read and validated is kept in callkit's cache of definitions, so that a later
+    process reads it back rather than parsing, structuring and checking the file again.
+    """
 
     def load() -> CallDefinition:
-        from callkit._convert import structure_definition  # noqa: PLC0415
-        from callkit._datafile import read_definition_data  # noqa: PLC0415
+        from callkit import _cache  # noqa: PLC0415
 
         path = _locate(ep)
-        return structure_definition(read_definition_data(path), origin=str(path))
+        return _cache.definition(path, lambda: _read_definition(path))
 
     return load
+
+
+def _read_definition(path: Path) -> CallDefinition:
+    """Read, structure and check the definition file *path*."""
+    from callkit._convert import structure_definition  # noqa: PLC0415
+    from callkit._datafile import read_definition_data  # noqa: PLC0415
+
+    return structure_definition(read_definition_data(path), origin=str(path))
 
 
 def _data_reader(ep: Any) -> Callable[[], Any]:  # noqa: ANN401
@@ -269,11 +280,19 @@ def search_path() -> list[str]:
     """Where to look for plugins: ``sys.path`` without the current directory.
 
     A ``*.dist-info`` folder that happens to lie in the current directory is no plugin,
-    unless the user put that directory on the path (with ``PYTHONPATH``).
+    unless the user put that directory on the path (with ``PYTHONPATH``). An entry that
+    does not exist is left out too: it holds no distribution, and looking in it made
+    ``importlib_metadata`` import its zip file support (``zipp``, ``zipfile``) to try it as
+    a zip archive, as it does for the ``python3X.zip`` that ``sys.path`` names by default.
     """
     chosen = {Path(p).absolute() for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p}
     here = Path.cwd()
-    return [p for p in sys.path if Path(p or ".").absolute() != here or here in chosen]
+    found = []
+    for entry in sys.path:
+        path = Path(entry or ".").absolute()
+        if (path != here or here in chosen) and path.exists():
+            found.append(entry)
+    return found
 
 
 def _normal(name: str) -> str:

@@ -71,6 +71,39 @@ def apply_change(data: dict[str, Any], change: Change) -> None:
     apply(data, change.op, change.path, change.value)
 
 
+class Structured:
+    """Builds a version of a call from plain data read from *origin*, with callkit's converter.
+
+    A definition read from a file builds its versions with this rather than with a closure,
+    so that it can be pickled into callkit's cache and read back from there without
+    building the converter, whose code cattrs generates when first asked.
+    """
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: str) -> None:
+        """Build versions of the definition read from *origin* (named in its problems)."""
+        self.origin = origin
+
+    def __call__(self, data: dict[str, Any]) -> Call:
+        """The call *data* describes; raises :class:`~callkit.DefinitionError`."""
+        from callkit._convert import structure_version  # noqa: PLC0415
+
+        return structure_version(data, self.origin)
+
+    def __eq__(self, other: object) -> bool:
+        """Whether *other* builds versions of the same origin."""
+        return isinstance(other, Structured) and other.origin == self.origin
+
+    def __hash__(self) -> int:
+        """The origin's hash."""
+        return hash(self.origin)
+
+    def __repr__(self) -> str:
+        """Name the origin."""
+        return f"Structured({self.origin!r})"
+
+
 class CallDefinition:
     """A call with its history: the version as published and every amendment.
 
