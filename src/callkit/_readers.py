@@ -500,15 +500,6 @@ def _readable(raw: object) -> object:
     return raw
 
 
-def _checked(parse: Callable[[object], object]) -> Callable[[object], object]:
-    """*parse*, refusing first a cell that cannot be read at all (see :func:`_readable`)."""
-
-    def read(cell: object) -> object:
-        return parse(_readable(cell))
-
-    return read
-
-
 def _read_cell(
     parse: Callable[[object], object], cell: object, cache: dict[object, object]
 ) -> object:
@@ -542,19 +533,18 @@ class _Rows:
         extra = [name for name in columns if name not in _SLOTS]
         self.extra = [(len(FIELDS) + i, name) for i, name in enumerate(extra)]
         slots = {**_SLOTS, **{name: slot for slot, name in self.extra}}
-        self.plan: list[tuple[int, str, Callable[[object], object], dict[object, object] | None]]
-        # A cached column checks each cell once, when it first meets it; another checks
-        # every cell it reads.
+        self.plan: list[
+            tuple[int, str, Callable[[object], object], dict[object, object] | None, bool]
+        ]
+        # A cached column checks that a cell can be read at all (see _readable) when it
+        # first meets it; another column of a field checks every cell it reads.
         self.plan = [
             (
                 slots[name],
                 name,
-                _extra
-                if name not in _SLOTS
-                else _PARSERS.get(name, _text)
-                if name in _CACHED
-                else _checked(_PARSERS.get(name, _text)),
+                _PARSERS.get(name, _text) if name in _SLOTS else _extra,
                 {} if name in _CACHED else None,
+                name in _SLOTS,
             )
             for name in columns
         ]
@@ -569,11 +559,13 @@ class _Rows:
         if len(cells) > self.width:
             self._too_long(number, cells, problems)
         values = self.blank.copy()
-        for (slot, field, parse, cache), cell in zip(self.plan, cells, strict=False):
+        for (slot, field, parse, cache, known), cell in zip(self.plan, cells, strict=False):
             if not cell and (cell is None or isinstance(cell, str)):
                 continue  # an empty cell reads as nothing, whatever the field
             if cache is None:
                 try:
+                    if known and isinstance(cell, str) and (cell[0] == "#" or len(cell) > MAX_CELL):
+                        _readable(cell)
                     value = parse(cell)
                 except _CellError as error:
                     value = _Unread(error.message)
@@ -766,27 +758,38 @@ Chunks of a mebibyte, each read and decoded in turn, left the process as large a
 the C allocator kept every one. Chunks this small are reused."""
 
 
-def _first_error(file: BinaryIO, encoding: str) -> int | None:
-    """The offset of the first byte of *file* that is not *encoding* text, or ``None``.
+class _Scan(NamedTuple):
+    """What looking through a file in an encoding found."""
 
-    It reads the file a chunk at a time, so that a file larger than memory is checked in
-    little memory, and leaves it at its start.
+    error: int | None
+    """The offset of the first byte that is not text in the encoding, if any."""
+    inner_mark: bool
+    """Whether the text has a byte-order mark past its start, as where files were joined."""
+
+
+def _scan(file: BinaryIO, encoding: str) -> _Scan:
+    """Look through *file* as *encoding* text, a chunk at a time, and leave it at its start.
+
+    A file larger than memory is checked in little memory. Only a file found to hold a
+    byte-order mark inside it pays for taking such marks out line by line.
     """
     decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
+    inner = False
     try:
         while chunk := file.read(_SCAN_CHUNK):
             pending = len(decoder.getstate()[0])
             try:
-                decoder.decode(chunk)
+                decoded = decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                return offset - pending + error.start
+                return _Scan(offset - pending + error.start, inner)
+            inner = inner or "\ufeff" in (decoded[1:] if offset == 0 else decoded)
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as error:
-            return offset - len(decoder.getstate()[0]) + error.start
-        return None
+            return _Scan(offset - len(decoder.getstate()[0]) + error.start, inner)
+        return _Scan(None, inner)
     finally:
         file.seek(0)
 
@@ -795,32 +798,35 @@ _PEEK = 1 << 16
 """How many bytes of a pipe are looked at to tell its encoding."""
 
 
-def _encoding(name: str, file: io.BufferedReader, given: str | None) -> str:
-    """The encoding to read *file* in: *given*, or else UTF-8 or Windows-1252, as detected.
+def _encoding(name: str, file: io.BufferedReader, given: str | None) -> tuple[str, bool]:
+    """The encoding to read *file* in, and whether a byte-order mark may be inside its text.
 
-    A file on disk is checked whole before any row is read, as a pipe cannot be: its
-    encoding is told from its first bytes. A file that starts with a UTF-16 byte-order mark
-    (as Excel saves "Unicode text") is UTF-16.
+    The encoding is *given*, or else UTF-8 or Windows-1252, as detected. A file on disk is
+    checked whole before any row is read, as a pipe cannot be: its encoding is told from its
+    first bytes. A file that starts with a UTF-16 byte-order mark (as Excel saves "Unicode
+    text") is UTF-16.
     """
     if given is None and file.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return "utf-16"
+        return "utf-16", True
     if not file.seekable():
-        return given or _pipe_encoding(file)
+        return given or _pipe_encoding(file), True
     if given is not None:
-        bad = _first_error(file, given)
-        if bad is not None:
-            problem = msg("is not {encoding} text (byte {byte})", encoding=given, byte=bad + 1)
+        scan = _scan(file, given)
+        if scan.error is not None:
+            problem = msg(
+                "is not {encoding} text (byte {byte})", encoding=given, byte=scan.error + 1
+            )
             raise InputError([InputProblem(name, None, None, problem)])
-        return given
-    utf8 = _first_error(file, "utf-8")
-    if utf8 is None:
-        return "utf-8-sig"
+        return given, scan.inner_mark
+    utf8 = _scan(file, "utf-8")
+    if utf8.error is None:
+        return "utf-8-sig", utf8.inner_mark
     # Excel in Norway saves CSV as Windows-1252 unless told otherwise.
-    if _first_error(file, "cp1252") is None:
-        return "cp1252"
+    if _scan(file, "cp1252").error is None:
+        return "cp1252", False
     problem = msg(
         "is neither UTF-8 nor Windows-1252 text (byte {byte}); give its encoding with --encoding",
-        byte=utf8 + 1,
+        byte=utf8.error + 1,
     )
     raise InputError([InputProblem(name, None, None, problem)])
 
@@ -858,11 +864,13 @@ def open_csv(
     binary = _open_binary(name)
     chosen = encoding or "UTF-8"
     try:
-        chosen = _encoding(name, binary, encoding)
+        chosen, marked = _encoding(name, binary, encoding)
         text = io.TextIOWrapper(binary, encoding=chosen, newline="")
-        # A byte-order mark inside the text, as where two files were joined, is no
-        # character of it.
-        lines = (line.replace("\ufeff", "") if "\ufeff" in line else line for line in text)
+        lines: Iterator[str] = text
+        if marked:
+            # A byte-order mark inside the text, as where two files were joined, is no
+            # character of it.
+            lines = (line.replace("\ufeff", "") if "\ufeff" in line else line for line in text)
         first = next(lines, "")
         separator = delimiter or _delimiter(first)
         reader = csv.reader(itertools.chain((first,), lines), delimiter=separator, strict=True)
