@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 
 import callkit
 from callkit._cli import main
-from callkit._i18n import Countries, default_language, msg, msgs
+from callkit._i18n import Countries, Language, default_language, msg, msgs
 from samples import vary
 
 if TYPE_CHECKING:
@@ -342,3 +342,23 @@ class TestInputProblems:
         missing = tmp_path / "borte.csv"
         assert main(["check", "intpart-2022", str(missing), "--lang", "nb"]) == 2
         assert capsys.readouterr().err == f"callkit: feil: {missing}: filen finnes ikke\n"
+
+
+class TestDates:
+    """Dates read as CLDR writes them, in either language."""
+
+    @pytest.mark.parametrize("lang", ["en", "nb"])
+    def test_as_cldr_abbreviates(self, lang: Language) -> None:
+        """Every weekday and month reads as pendulum's CLDR formatter writes it."""
+        import pendulum  # noqa: PLC0415
+
+        from callkit._render import format_instant  # noqa: PLC0415
+
+        for month in range(1, 13):
+            for day in range(1, 8):
+                at = pendulum.datetime(2022, month, day, 13, tz="Europe/Oslo")
+                expected = at.format("ddd D MMM YYYY HH:mm", locale=lang)
+                assert format_instant(at, lang=lang) == f"{expected} Europe/Oslo"
+                assert format_instant(at.date(), lang=lang) == at.format(
+                    "ddd D MMM YYYY", locale=lang
+                )

@@ -62,13 +62,34 @@ def format_instant(
 
     In Norwegian the names of days and months are Norwegian: ``ons. 16 mar. 2022``.
     """
+    day = f"{tr(_DAYS[at.weekday()], lang)} {at.day} {tr(_MONTHS[at.month - 1], lang)} {at.year}"
     if isinstance(at, pendulum.DateTime):
-        return f"{at.format('ddd D MMM YYYY HH:mm', locale=lang)} {zone or at.timezone_name}"
-    return at.format("ddd D MMM YYYY", locale=lang)
+        return f"{day} {at:%H:%M} {zone or at.timezone_name}"
+    return day
+
+
+# The names of days and months as CLDR abbreviates them, through the catalogue: pendulum's
+# formatter would give the same, but loading it costs a command that prints one date
+# several milliseconds.
+_DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+_MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 def _with_utc(at: pendulum.DateTime, lang: Language) -> str:
-    return f"{format_instant(at, lang=lang)} ({at.in_tz('UTC').format('HH:mm')} UTC)"
+    return f"{format_instant(at, lang=lang)} ({at.in_tz('UTC'):%H:%M} UTC)"
 
 
 def _deadline_line(call: Call, lang: Language) -> str:
@@ -137,7 +158,7 @@ def _when(m: Milestone, tz: str | None, lang: Language) -> str:
 
 def _utc(m: Milestone, lang: Language) -> str:
     utc = m.utc
-    return utc.format("YYYY-MM-DD HH:mm") if utc else tr("whole day", lang)
+    return f"{utc:%Y-%m-%d %H:%M}" if utc else tr("whole day", lang)
 
 
 def _when_heading(tz: str | None, lang: Language) -> str:
@@ -182,7 +203,7 @@ def render_upcoming(
 ) -> str:
     """Milestones across calls in time order, for a research office's look-ahead."""
     items = list(entries)
-    when = start.in_tz("UTC").format("ddd D MMM YYYY HH:mm", locale=lang)
+    when = format_instant(start.in_tz("UTC"), "", lang).rstrip()
     title = msgs(
         "Milestones from {when} UTC, {n} day ahead",
         "Milestones from {when} UTC, {n} days ahead",
