@@ -552,7 +552,7 @@ class _Rows:
         self.required = [(field, _SLOTS[field]) for field in _REQUIRED if field in columns]
         self.build = application_builder()
 
-    def row(self, number: int, cells: list[object]) -> ApplicationRow:  # noqa: C901  (one frame: it runs per row)
+    def row(self, number: int, cells: list[object]) -> ApplicationRow:  # noqa: C901, PLR0912  (one frame: it runs per row)
         """The application of row *number*, and the problems of its cells."""
         path = self.path
         problems: list[InputProblem] = []
@@ -564,9 +564,15 @@ class _Rows:
                 continue  # an empty cell reads as nothing, whatever the field
             if cache is None:
                 try:
-                    if known and isinstance(cell, str) and (cell[0] == "#" or len(cell) > MAX_CELL):
-                        _readable(cell)
-                    value = parse(cell)
+                    if cell.__class__ is not str:
+                        value = parse(cell)
+                    elif not known:
+                        value = cell  # kept as extra data, as it is
+                    else:
+                        if cell[0] == "#" or len(cell) > MAX_CELL:
+                            _readable(cell)
+                        # Text, the most common kind of column not cached, read in place.
+                        value = (cell.strip() or None) if parse is _text else parse(cell)
                 except _CellError as error:
                     value = _Unread(error.message)
             else:
