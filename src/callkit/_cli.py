@@ -300,10 +300,14 @@ def _encoding(text: str) -> str:
     import codecs  # noqa: PLC0415
 
     try:
-        return codecs.lookup(text).name
+        found = codecs.lookup(text)
     except LookupError:
-        msg = f"{text!r} is not an encoding Python knows, such as utf-8 or cp1252"
-        raise argparse.ArgumentTypeError(msg) from None
+        found = None
+    # Some codecs (rot13, base64, zlib) turn bytes into bytes: no text encoding.
+    if found is None or not getattr(found, "_is_text_encoding", True):
+        msg = f"{text!r} is not a text encoding Python knows, such as utf-8 or cp1252"
+        raise argparse.ArgumentTypeError(msg)
+    return found.name
 
 
 def _date(text: str) -> dt.date:
@@ -780,7 +784,8 @@ def _lines(output: str | None) -> ContextManager[TextIO]:
     if output is None:
         return contextlib.nullcontext(sys.stdout)
     try:
-        return open(output, "w", encoding="utf-8", newline="\n")  # noqa: PTH123
+        # A lone surrogate (JSON may give one as "\ud800") is written as its escape.
+        return open(output, "w", encoding="utf-8", newline="\n", errors="backslashreplace")  # noqa: PTH123
     except OSError as error:
         raise _UsageError(
             msg("cannot write {path}: {error}", path=output, error=error.strerror or str(error))

@@ -176,15 +176,15 @@ class Both(Either):
     def get(self, lang: Language) -> str:
         """The items in *lang*."""
         items = [localize(i, lang) for i in self.items]
-        if len(items) == 1:
-            return items[0]  # type: ignore[no-any-return]
+        if len(items) <= 1:
+            return "".join(items)
         return tr("{items} and {last}", lang).format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def either(items: list[str], lang: Language) -> str:
-    """``a, b or c`` in *lang*."""
-    if len(items) == 1:
-        return items[0]
+    """``a, b or c`` in *lang*; nothing for no items."""
+    if len(items) <= 1:
+        return "".join(items)
     return tr("{items} or {last}", lang).format(items=", ".join(items[:-1]), last=items[-1])
 
 

@@ -62,10 +62,15 @@ def format_instant(
 
     In Norwegian the names of days and months are Norwegian: ``ons. 16 mar. 2022``.
     """
-    day = f"{tr(_DAYS[at.weekday()], lang)} {at.day} {tr(_MONTHS[at.month - 1], lang)} {at.year}"
     if isinstance(at, pendulum.DateTime):
-        return f"{day} {at:%H:%M} {zone or at.timezone_name}"
-    return day
+        return f"{_day(at, lang)} {at:%H:%M} {zone or at.timezone_name}"
+    return _day(at, lang)
+
+
+def _day(at: pendulum.Date, lang: Language) -> str:
+    """``Wed 16 Mar 2022``, or ``ons. 16 mar. 2022``."""
+    weekday = tr(_DAYS[at.weekday()], lang)
+    return f"{weekday} {at.day} {tr(_MONTHS[at.month - 1], lang)} {at.year}"
 
 
 # The names of days and months as CLDR abbreviates them, through the catalogue: pendulum's
@@ -203,7 +208,8 @@ def render_upcoming(
 ) -> str:
     """Milestones across calls in time order, for a research office's look-ahead."""
     items = list(entries)
-    when = format_instant(start.in_tz("UTC"), "", lang).rstrip()
+    utc = start.in_tz("UTC")
+    when = f"{_day(utc, lang)} {utc:%H:%M}"
     title = msgs(
         "Milestones from {when} UTC, {n} day ahead",
         "Milestones from {when} UTC, {n} days ahead",
@@ -211,7 +217,8 @@ def render_upcoming(
         when=when,
     ).get(lang)
     if not items:
-        return f"{title}\n\n{tr('Nothing is due.', lang)}"
+        nothing = tr("Nothing is due.", lang)
+        return f"{title}\n\n{nothing}"
     header = (
         _when_heading(tz, lang),
         "UTC",
@@ -292,11 +299,13 @@ def render_call(call: Call, lang: Language = "en") -> str:
         lines.append("  " + tr("Names: {names}", lang).format(names=", ".join(policy.all_names)))
         if policy.quota:
             limit = msgs("at most {n} application", "at most {n} applications", policy.quota.limit)
-            lines.append(f"  {tr('quota', lang)}  {limit.get(lang)}")
+            quota = tr("quota", lang)
+            lines.append(f"  {quota}  {limit.get(lang)}")
             lines += _cite_lines(call, policy.quota.provenance, "         ", lang)
             if policy.quota.ranking:
                 ranking = tr("over the quota, faculties rank their applications", lang)
-                lines.append(f"  {tr('ranking', lang)}  {ranking}")
+                ranking_word = tr("ranking", lang)
+                lines.append(f"  {ranking_word}  {ranking}")
                 lines += _cite_lines(call, policy.quota.ranking, "         ", lang)
         for rule in policy.rules:
             lines += _rule_block(rule, call, lang)

@@ -169,7 +169,7 @@ class Rule:
     def _fail(
         self,
         citation: Citation,
-        message: Message,
+        message: str,
         field: str | None,
         value: str | None = None,
         limit: str | None = None,
@@ -182,7 +182,7 @@ class Rule:
             field=field,
             value=value,
             limit=limit,
-            message_nb=message.nb,
+            message_nb=getattr(message, "nb", None),  # a plugin's rule may give plain text
         )
 
 

@@ -106,6 +106,40 @@ def to_csv(call: Call, policy: InstitutionPolicy | None, lang: Language, delimit
     return out.getvalue()
 
 
+def _what_to_write(
+    call: Call,
+    policy: InstitutionPolicy | None,
+    field: str,
+    required: bool,  # noqa: FBT001
+    lang: Language,
+) -> str:
+    """What the explanation sheet says to write in the column of *field*."""
+    if field == "institution" and policy is not None:
+        others = [n for n in policy.all_names if n != policy.institution]
+        what = (
+            msg(
+                "Required. {institution} (or {names}) for this institution.",
+                institution=policy.institution,
+                names=Either(others),
+            )
+            if others
+            else msg(
+                "Required. {institution} for this institution.", institution=policy.institution
+            )
+        ).get(lang)
+    elif field == "faculty":
+        what = tr(
+            "The faculty's short name, such as MN; applications are counted and ranked by faculty.",
+            lang,
+        )
+    else:
+        what = tr(_HELP[field], lang) if field in _HELP else ""
+        if not what and required:
+            what = tr("Required.", lang)
+    codes = _codes(call, field)
+    return f"{what} {codes}".strip() if codes else what
+
+
 def to_xlsx(call: Call, policy: InstitutionPolicy | None, lang: Language) -> bytes:
     """An empty list as a workbook, with a second sheet that explains each column."""
     from openpyxl import Workbook  # noqa: PLC0415  (loaded only for workbooks)
@@ -123,24 +157,7 @@ def to_xlsx(call: Call, policy: InstitutionPolicy | None, lang: Language) -> byt
     explain.append([tr(heading, lang) for heading in _EXPLAIN_HEADINGS])
     required = {t.code for t in _required_terms(call, policy)} | {"title", "institution"}
     for field, name, term in columns(call, policy):
-        what = tr(_HELP[field], lang) if field in _HELP else ""
-        if not what and field in required:
-            what = tr("Required.", lang)
-        if field == "institution" and policy is not None:
-            what = msg(
-                "Required. {institution} (or {names}) for this institution.",
-                institution=policy.institution,
-                names=Either([f"{n}" for n in policy.all_names if n != policy.institution]),
-            ).get(lang)
-        if field == "faculty":
-            what = tr(
-                "The faculty's short name, such as MN; applications are counted and ranked "
-                "by faculty.",
-                lang,
-            )
-        codes = _codes(call, field)
-        if codes:
-            what = f"{what} {codes}".strip()
+        what = _what_to_write(call, policy, field, field in required, lang)
         source = ""
         if term is not None and term.provenance is not None:
             citation = call.cite(term.provenance)
