@@ -850,3 +850,31 @@ class TestTerminal:
         assert "\r" not in out
         assert "Hidden\\x0d\\x1b[2KPASS" in out
         assert "UiB, M\\x1bN" in out
+
+
+class TestOddRequests:
+    """Odd but possible requests get a clear answer, never an internal error."""
+
+    def test_lone_surrogate_to_a_jsonl_file(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """A title with a lone surrogate is written to --output as its escape."""
+        path = _file(tmp_path, "odd.json", '[{"title": "A\\ud800", "institution": "UiB"}]')
+        target = tmp_path / "report.jsonl"
+        status, _, err = _check(capsys, str(path), "--format", "jsonl", "--output", str(target))
+        assert status in {0, 1}
+        assert "internal error" not in err
+        line = target.read_text(encoding="utf-8").splitlines()[0]
+        assert "A\\ud800" in line  # the escape, which JSON reads back as the surrogate
+        assert json.loads(line)["title"] == "A\ud800"
+
+    @pytest.mark.parametrize("codec", ["rot13", "base64", "zlib"])
+    def test_encoding_that_is_no_text_encoding(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, codec: str
+    ) -> None:
+        """--encoding names a text encoding; a codec of bytes to bytes is a usage error."""
+        path = _file(tmp_path, "list.csv", "title,institution\nA,UiB\n")
+        with pytest.raises(SystemExit) as stop:
+            _check(capsys, str(path), "--encoding", codec)
+        assert stop.value.code == 2
+        assert "is not a text encoding" in capsys.readouterr().err

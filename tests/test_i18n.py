@@ -383,3 +383,13 @@ class TestDates:
                 assert format_instant(at.date(), lang=lang) == at.format(
                     "ddd D MMM YYYY", locale=lang
                 )
+
+
+def test_upcoming_heading(capsys: pytest.CaptureFixture[str]) -> None:
+    """The look-ahead says from when, in UTC, once."""
+    main(["upcoming", "--now", "2022-03-01", "--days", "30", "--lang", "en"])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Milestones from Tue 1 Mar 2022 00:00 UTC, 30 days ahead"
+    main(["upcoming", "--now", "2022-03-01", "--days", "1", "--lang", "nb"])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Milepæler fra tir. 1 mar. 2022 00:00 UTC, 1 dag fram"
