@@ -12,7 +12,7 @@ import io
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from callkit._errors import CallkitError, InputError
 from callkit._i18n import Either, default_language, msg, text, tr
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from callkit._readers import ApplicationRow, ApplicationStream
     from callkit._report import Review
     from callkit._timeline import Milestone
+
+_T = TypeVar("_T")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -101,6 +103,25 @@ def _lang_asked(argv: Sequence[str]) -> Language:
 
 
 def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915  (a statement per option)
+    def said(kind: Callable[[str], _T]) -> Callable[[str], _T]:
+        """*kind*, its complaint about a value in *lang*."""
+
+        def read(text: str) -> _T:
+            try:
+                return kind(text)
+            except argparse.ArgumentTypeError as error:
+                raise argparse.ArgumentTypeError(_say(error, lang)) from None
+
+        read.__name__ = kind.__name__
+        return read
+
+    date, separator, encoding, positive, instant = (
+        said(_date),
+        said(_separator),
+        said(_encoding),
+        said(_positive),
+        said(_instant),
+    )
     parser = _Parser(
         prog="callkit",
         description=tr("Check applications against research funding calls, and explain why.", lang),
@@ -154,7 +175,7 @@ def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 
     def as_of(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--as-of",
-            type=_date,
+            type=date,
             metavar="DATE",
             help=tr(
                 "the call as in force on this date (YYYY-MM-DD); default: the latest version",
@@ -193,12 +214,12 @@ def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 
     diff.add_argument(
         "--from",
         dest="start",
-        type=_date,
+        type=date,
         metavar="DATE",
         help=tr("default: as published", lang),
     )
     diff.add_argument(
-        "--to", dest="end", type=_date, metavar="DATE", help=tr("default: the latest", lang)
+        "--to", dest="end", type=date, metavar="DATE", help=tr("default: the latest", lang)
     )
     template = command(
         "template",
@@ -214,7 +235,7 @@ def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 
     template.add_argument("--output", metavar="FILE", help=tr("write to FILE", lang))
     template.add_argument(
         "--delimiter",
-        type=_separator,
+        type=separator,
         metavar="CHAR",
         help=tr("the CSV separator (default: ;)", lang),
     )
@@ -224,14 +245,14 @@ def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 
     upcoming = command("upcoming", tr("list what is due soon across every installed call", lang))
     upcoming.add_argument(
         "--days",
-        type=_positive,
+        type=positive,
         default=30,
         metavar="N",
         help=tr("how far ahead (default 30)", lang),
     )
     upcoming.add_argument(
         "--now",
-        type=_instant,
+        type=instant,
         metavar="WHEN",
         help=tr("look ahead from this ISO 8601 date or time instead of now", lang),
     )
@@ -268,13 +289,13 @@ def _parser(lang: Language = "en") -> argparse.ArgumentParser:  # noqa: PLR0915 
     )
     check.add_argument(
         "--encoding",
-        type=_encoding,
+        type=encoding,
         metavar="NAME",
         help=tr("the files' text encoding (default: UTF-8, or else Windows-1252)", lang),
     )
     check.add_argument(
         "--delimiter",
-        type=_separator,
+        type=separator,
         metavar="CHAR",
         help=tr(
             "the CSV separator: a character, or comma, semicolon or tab (default: detected)",
@@ -291,8 +312,8 @@ _SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
 def _separator(text: str) -> str:
     separator = _SEPARATORS.get(text.lower(), text)
     if len(separator) != 1 or separator in '"\r\n':
-        msg = f"{text!r} is not one character (or comma, semicolon, tab)"
-        raise argparse.ArgumentTypeError(msg)
+        problem = msg("{text!r} is not one character (or comma, semicolon, tab)", text=text)
+        raise argparse.ArgumentTypeError(problem)
     return separator
 
 
@@ -305,8 +326,10 @@ def _encoding(text: str) -> str:
         found = None
     # Some codecs (rot13, base64, zlib) turn bytes into bytes: no text encoding.
     if found is None or not getattr(found, "_is_text_encoding", True):
-        msg = f"{text!r} is not a text encoding Python knows, such as utf-8 or cp1252"
-        raise argparse.ArgumentTypeError(msg)
+        problem = msg(
+            "{text!r} is not a text encoding Python knows, such as utf-8 or cp1252", text=text
+        )
+        raise argparse.ArgumentTypeError(problem)
     return found.name
 
 
@@ -316,8 +339,8 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        msg = f"{text!r} is not a date written YYYY-MM-DD"
-        raise argparse.ArgumentTypeError(msg) from None
+        problem = msg("{text!r} is not a date written YYYY-MM-DD", text=text)
+        raise argparse.ArgumentTypeError(problem) from None
 
 
 MAX_DAYS = 3660
@@ -330,8 +353,8 @@ def _positive(text: str) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= MAX_DAYS:
-        msg = f"{text!r} is not a whole number from 1 to {MAX_DAYS}"
-        raise argparse.ArgumentTypeError(msg)
+        problem = msg("{text!r} is not a whole number from 1 to {most}", text=text, most=MAX_DAYS)
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 
@@ -341,13 +364,15 @@ def _instant(text: str) -> pendulum.DateTime:
     try:
         parsed = pendulum.parse(text, tz="UTC")
     except (ValueError, pendulum.parsing.exceptions.ParserError) as error:
-        msg = f"{text!r} is not an ISO 8601 date or time"
-        raise argparse.ArgumentTypeError(msg) from error
+        problem = msg("{text!r} is not an ISO 8601 date or time", text=text)
+        raise argparse.ArgumentTypeError(problem) from error
     if isinstance(parsed, pendulum.Date) and not isinstance(parsed, pendulum.DateTime):
         parsed = pendulum.datetime(parsed.year, parsed.month, parsed.day, tz="UTC")
     if not isinstance(parsed, pendulum.DateTime) or not 1900 <= parsed.year <= 2200:  # noqa: PLR2004
-        msg = f"{text!r} is not an ISO 8601 date or time between the years 1900 and 2200"
-        raise argparse.ArgumentTypeError(msg)
+        problem = msg(
+            "{text!r} is not an ISO 8601 date or time between the years 1900 and 2200", text=text
+        )
+        raise argparse.ArgumentTypeError(problem)
     return parsed
 
 
@@ -357,8 +382,10 @@ def _zone(zone: str | None) -> str | None:
 
         try:
             zone_info(zone)
-        except ValueError as error:
-            raise _UsageError(msg("{error}", error=str(error))) from None
+        except ValueError:
+            raise _UsageError(
+                msg("{zone!r} is not an IANA time zone (such as 'Europe/Oslo')", zone=zone)
+            ) from None
     return zone
 
 
@@ -512,7 +539,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             else msg("{call} has no rule {rule!r} (rules: {rules})", **args_)
         ) from None
     if args.format == "json":
-        _emit(explain_to_dict(call, args.rule, definition))
+        _emit(explain_to_dict(call, args.rule, definition, args.lang))
     else:
         print(render_explain(call, args.rule, definition, args.lang))  # noqa: T201
     return EXIT_OK
@@ -882,7 +909,7 @@ def _left_out(call_id: str, error: CallkitError, lang: Language) -> str:
     return tr("{call} is left out: {error}", lang).format(call=call_id, error=_say(error, lang))
 
 
-def _say(error: CallkitError, lang: Language) -> str:
+def _say(error: Exception, lang: Language) -> str:
     """An error's message in *lang*, where it was written as a message of the catalogue."""
     if isinstance(error, InputError):
         return "\n".join(p.describe(lang) for p in error.problems)

@@ -34,13 +34,22 @@ class CallNotFoundError(CallkitError, LookupError):
         self.suggestions = tuple(
             difflib.get_close_matches(call_id, self.known, n=3, cutoff=0.5),
         )
-        message = f"unknown call {call_id!r}"
+        from callkit._i18n import Either, msg  # noqa: PLC0415  (errors load before messages)
+
         if self.suggestions:
-            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+            message = msg(
+                "unknown call {call!r}; did you mean {near}?",
+                call=call_id,
+                near=Either([repr(s) for s in self.suggestions]),
+            )
         elif self.known:
-            message += "; installed calls: " + ", ".join(self.known)
+            message = msg(
+                "unknown call {call!r}; installed calls: {known}",
+                call=call_id,
+                known=", ".join(self.known),
+            )
         else:
-            message += "; no call plugin is installed"
+            message = msg("unknown call {call!r}; no call plugin is installed", call=call_id)
         super().__init__(message)
 
 

@@ -1239,14 +1239,18 @@ def open_application_file(
     reader = READERS.get(suffix)
     if reader is None:
         known = ", ".join(sorted(READERS))
-        kind = f"{suffix} files" if suffix else "a file without an extension"
+        problem = (
+            msg("cannot read {suffix} files; use one of {known}", suffix=suffix, known=known)
+            if suffix
+            else msg("cannot read a file without an extension; use one of {known}", known=known)
+        )
         raise InputError(
             [
                 InputProblem(
                     str(path),
                     None,
                     None,
-                    msg("cannot read {kind}; use one of {known}", kind=kind, known=known),
+                    problem,
                 )
             ]
         )

@@ -620,7 +620,9 @@ def _touches(change: Change, rule_id: str) -> bool:
     return any(a == "rules" and b == rule_id for a, b in itertools.pairwise(parts))
 
 
-def explain_to_dict(call: Call, rule_id: str, definition: CallDefinition) -> dict[str, Any]:
+def explain_to_dict(
+    call: Call, rule_id: str, definition: CallDefinition, lang: Language = "en"
+) -> dict[str, Any]:
     """One rule with its source and the amendments that changed it, as plain data."""
     from callkit._convert import make_converter  # noqa: PLC0415
 
@@ -635,7 +637,7 @@ def explain_to_dict(call: Call, rule_id: str, definition: CallDefinition) -> dic
         "title_nb": rule.title.nb,
         "institution": owner,
         "severity": str(rule.severity),
-        "asks": str(rule.describe()),
+        "asks": text(rule.describe(), lang),
         "source": citation_to_dict(call.cite(rule.provenance)),
         "definition": make_converter().unstructure(rule, type(rule)),
         "amendments": [

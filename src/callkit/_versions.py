@@ -18,6 +18,7 @@ import attrs
 
 from callkit._changes import apply
 from callkit._errors import CallkitError
+from callkit._i18n import msg
 from callkit._provenance import Provenance
 from callkit._text import Text
 from callkit._timeline import check_year
@@ -178,8 +179,13 @@ class CallDefinition:
             return self.latest
         in_force = [v for v in self.versions if v.effective <= day]
         if not in_force:
-            msg = f"{self.id} was first published on {self.published}, after {day}"
-            raise NotInForceError(msg)
+            problem = msg(
+                "{call} was first published on {published}, after {day}",
+                call=self.id,
+                published=self.published,
+                day=day,
+            )
+            raise NotInForceError(problem)
         return in_force[-1]
 
     def between(self, start: dt.date, end: dt.date) -> tuple[Amendment, ...]:
