@@ -131,7 +131,7 @@ def application_builder() -> Callable[[list[object], dict[str, str], str], Appli
     It takes one value per name of :data:`FIELDS`, in that order, each as the converters
     would leave it and the validators accept it, then ``extra`` and ``source``. A reader
     parses and checks every cell on its own terms; going through ``__init__`` would convert
-    and check each value a second time, which was a third of the cost of reading a list.
+    and check each value a second time, a third of the cost of reading a list.
     The function sets each slot in turn, written out as attrs writes ``__init__``, as a loop
     over the slots takes twice as long. It is written the first time a reader asks for it.
     The property tests build each application read again through ``__init__`` and find it

@@ -4,7 +4,7 @@ Reading a list or reviewing it builds hundreds of thousands of objects that all 
 the batch ends, and none of them refers back to another in a cycle. The collector's full
 collections would find nothing to free, yet each walks every object built so far, and they
 come each time the older objects have grown by a quarter: a batch of a hundred thousand
-applications paid for several such walks over everything it had built, a tenth of its
+applications would pay for several such walks over everything it has built, a tenth of its
 time. So a batch defers full collections until it ends (the collector's young generations
 run as usual, and a full collection comes after the batch if it is due), and restores the
 collector's thresholds as they were.

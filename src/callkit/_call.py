@@ -63,7 +63,7 @@ _EXACT = decimal.Context(
 """Room enough that sums and products of the amounts an application gives are exact.
 
 Checking sets it as the context of its thread for the time of one check, shared rather
-than copied each time (a copy cost as much as two rules): operations only ever raise its
+than copied each time (a copy costs as much as two rules): operations only ever raise its
 flags, which nothing reads, and its precision and traps never change."""
 
 _PASSED_CACHE = 4096

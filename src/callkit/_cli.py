@@ -1,8 +1,9 @@
 """The ``callkit`` command line.
 
 Exit status: 0 when no finding is an error, 1 when at least one is (an exceeded quota
-included), 2 when the usage, the call id or the input was wrong. Errors are one line each
-on standard error; no traceback reaches the user.
+included), 2 when the usage, the call id or the input was wrong, 70 on an internal error
+(a fault in callkit itself, reported on one line; please report it). Errors are one line
+each on standard error; no traceback reaches the user.
 """
 
 from __future__ import annotations

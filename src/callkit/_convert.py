@@ -214,7 +214,7 @@ class _Converter(cattrs.Converter):
     cattrs makes a new structure function for a class each time it meets the class as the
     type of a field, without keeping it: ``Text`` is the type of some twenty fields and
     ``Provenance`` of some fifteen, and generating and compiling their code again for each
-    took a third of loading a definition. Here a class's function is taken from the
+    would be a third of loading a definition. Here a class's function is taken from the
     converter's own cache, which cattrs empties whenever a hook is registered, so the
     function is the one cattrs would make, made once.
     """

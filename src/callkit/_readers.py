@@ -760,8 +760,8 @@ def _stream_rows(
 _SCAN_CHUNK = 1 << 16
 """How many bytes at a time a file's encoding is checked, before any row is read.
 
-Chunks of a mebibyte, each read and decoded in turn, left the process as large as the file:
-the C allocator kept every one. Chunks this small are reused."""
+Chunks this small are reused. Chunks of a mebibyte, each read and decoded in turn, would
+leave the process as large as the file: the C allocator keeps every one."""
 
 
 class _Scan(NamedTuple):

@@ -137,7 +137,7 @@ class CallEntry:
 
         The declaration is named after the distribution. Most plugins declare none, and
         then the distribution's name (which means parsing its ``METADATA`` with the
-        ``email`` package, some ten milliseconds at start-up) is not needed. Otherwise the
+        ``email`` package, a cost at every start-up) is not needed. Otherwise the
         name the metadata folder is named after is tried first, then the metadata's own.
         """
         if self._api is not None or self._dist is None:
@@ -281,7 +281,7 @@ def search_path() -> list[str]:
 
     A ``*.dist-info`` folder that happens to lie in the current directory is no plugin,
     unless the user put that directory on the path (with ``PYTHONPATH``). An entry that
-    does not exist is left out too: it holds no distribution, and looking in it made
+    does not exist is left out too: it holds no distribution, and looking in it would make
     ``importlib_metadata`` import its zip file support (``zipp``, ``zipfile``) to try it as
     a zip archive, as it does for the ``python3X.zip`` that ``sys.path`` names by default.
     """

@@ -103,7 +103,7 @@ def new_report(
     """An :class:`ApplicationReport`, built as a check builds one for every application.
 
     It sets the slots itself: the class has no converter or validator to run, and attrs'
-    ``__init__`` looks each slot up by name, which took a twentieth of a check.
+    ``__init__`` looks each slot up by name, which would add a twentieth to a check.
     """
     report: ApplicationReport = object.__new__(ApplicationReport)
     _set_application(report, application)

@@ -7,7 +7,9 @@ behind an apostrophe, in a workbook as a text cell. A line break in a cell does 
 Markdown table, and a character a workbook cannot hold (a control character, a lone
 surrogate) is written there as its escape, such as ``\x00``.
 
-Markdown and workbooks are for people, and are written wholly in the language asked for.
+Markdown and workbooks are for people: their headings, statuses, severities and messages
+are in the language asked for, while a finding's value (as the application gave it) and
+limit (``at most 20``) are data, the same in both languages.
 CSV is read by people and by programs alike: its messages are in that language, while its
 column names and status codes stay the same in every language, as the JSON report's keys do.
 """
