@@ -16,20 +16,40 @@ hands each row to its caller, never does, and keeps nothing anyway.
 from __future__ import annotations
 
 import gc
+import threading
 
 _NEVER = 1 << 30
 """A threshold for full collections that a batch never reaches."""
 
+_LOCK = threading.Lock()
+_running = 0
+"""How many batches run now, in any thread: the thresholds are the process's."""
+_saved: tuple[int, ...] = ()
+"""The thresholds as they were before the first of the batches running now."""
+
 
 class full_collections_deferred:  # noqa: N801  (used as a function: ``with ...():``)
-    """A context in which the collector makes no full collection; as it was, after."""
+    """A context in which the collector makes no full collection; as it was, after.
 
-    __slots__ = ("_thresholds",)
+    The collector's thresholds belong to the process, so batches in several threads share
+    one deferral: the first to start saves the thresholds, and the last to end restores
+    them.
+    """
+
+    __slots__ = ()
 
     def __enter__(self) -> None:
-        self._thresholds = gc.get_threshold()
-        young, middle, *_ = self._thresholds
-        gc.set_threshold(young, middle, _NEVER)
+        global _running, _saved  # noqa: PLW0603  (the process's one state, under the lock)
+        with _LOCK:
+            if _running == 0:
+                _saved = gc.get_threshold()
+                young, middle, *_ = _saved
+                gc.set_threshold(young, middle, _NEVER)
+            _running += 1
 
     def __exit__(self, *_exc: object) -> None:
-        gc.set_threshold(*self._thresholds)
+        global _running  # noqa: PLW0603
+        with _LOCK:
+            _running -= 1
+            if _running == 0:
+                gc.set_threshold(*_saved)
