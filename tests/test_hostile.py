@@ -878,3 +878,15 @@ class TestOddRequests:
             _check(capsys, str(path), "--encoding", codec)
         assert stop.value.code == 2
         assert "is not a text encoding" in capsys.readouterr().err
+
+    @pytest.mark.parametrize("fmt", ["text", "jsonl"])
+    def test_output_is_an_input(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+    ) -> None:
+        """--output naming a file to check is refused, and the file is left as it was."""
+        content = "title,institution\nA,UiB\n"
+        path = _file(tmp_path, "list.csv", content)
+        status, _, err = _check(capsys, str(path), "--format", fmt, "--output", str(path))
+        assert status == 2
+        assert "is one of the files to check" in err
+        assert path.read_text(encoding="utf-8") == content

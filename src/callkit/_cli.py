@@ -691,6 +691,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from callkit._readers import read_application_file  # noqa: PLC0415
 
+    _not_an_input(args.output, args.files)
     call = _get(args.call_id, args.as_of)
     if args.format == "jsonl":
         return _check_rows(call, args)
@@ -726,6 +727,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if review.ok else EXIT_FINDINGS
 
 
+def _not_an_input(output: str | None, files: Sequence[str]) -> None:
+    """Refuse an --output that is one of the files to check: writing would destroy it."""
+    if output is None:
+        return
+    from pathlib import Path  # noqa: PLC0415
+
+    target = Path(output).resolve()
+    if any(Path(name).resolve() == target for name in files):
+        raise _UsageError(msg("--output {path} is one of the files to check", path=output))
+
+
 def _check_rows(call: Call, args: argparse.Namespace) -> int:
     """``check --format jsonl``: read, check and report one row at a time.
 
@@ -733,15 +745,20 @@ def _check_rows(call: Call, args: argparse.Namespace) -> int:
     before anything is printed, as in the other formats. Each problem goes to standard
     error as it is met; one that ends a file part-way also goes into the summary line.
     """
+    import contextlib  # noqa: PLC0415
+
     streams = _open_all(args)
     if streams is None:
         return EXIT_USAGE
     from callkit._writers import JsonLines  # noqa: PLC0415
 
-    rows = _RowsRead(streams, args.lang)
-    review = call.review_rows(rows, rows.problems)
-    lines = JsonLines(args.lang)
-    with _lines(args.output) as out:
+    with contextlib.ExitStack() as opened:
+        for stream in streams:  # closed however the report ends
+            opened.callback(stream.close)
+        rows = _RowsRead(streams, args.lang)
+        review = call.review_rows(rows, rows.problems)
+        lines = JsonLines(args.lang)
+        out = opened.enter_context(_lines(args.output))
         for report in review:
             out.write(lines.application(report) + "\n")
         summary = review.summary().with_problems(rows.unreadable)

@@ -1124,10 +1124,17 @@ def open_xlsx(
         stream.close()
 
     def rows() -> Iterator[list[object]]:
+        # Quiet only while openpyxl reads a row: warnings are the process's, and the caller
+        # runs code of its own (and may read other files) between rows.
         try:
             with _quiet_openpyxl():
-                for row in worksheet.iter_rows(values_only=True):
-                    yield list(row)
+                sheet_rows = worksheet.iter_rows(values_only=True)
+            while True:
+                with _quiet_openpyxl():
+                    row = next(sheet_rows, None)
+                if row is None:
+                    return
+                yield list(row)
         except Exception as error:  # noqa: BLE001  (as above, met further on)
             raise _not_a_workbook(name, error) from None
 
