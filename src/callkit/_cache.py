@@ -24,7 +24,7 @@ another version of callkit or Python counts as empty; one that cannot be written
 alone; nothing of it reaches the user. ``CALLKIT_DISABLE_CACHE=1`` turns them all off.
 
 Unpickling runs whatever code the pickle names, so a pickle is only as safe as whoever can
-write it. callkit writes its pickles itself, readable and writable by the user alone (0600,
+write it. callkit writes its caches itself, readable and writable by the user alone (0600,
 in a folder of mode 0700), and reads none that belongs to another user or that others may
 write, nor any in a folder that is not the user's or that others may write; what they hold
 is what callkit read from a definition file and validated. Whoever can write them can
@@ -84,22 +84,6 @@ def cache_file() -> Path | None:
     return None if folder is None else folder / "summaries.json"
 
 
-def _code() -> list[int]:
-    """The sizes and times of the modules that work a summary out, for editable installs.
-
-    An installed callkit changes with its version; a checkout can change without one.
-    """
-    here = Path(__file__).parent
-    stamp: list[int] = []
-    for name in ("_summary.py", "_changes.py", "_datafile.py"):
-        try:
-            info = (here / name).stat()
-        except OSError:
-            return []
-        stamp += [info.st_size, info.st_mtime_ns]
-    return stamp
-
-
 def _stamp(path: Path) -> Stamp | None:
     try:
         info = path.stat()
@@ -154,7 +138,7 @@ class SummaryCache:
             "format": FORMAT,
             "callkit": __version__,
             "python": list(sys.version_info[:2]),
-            "code": _code() if path is not None else [],
+            "code": _package_code() if path is not None else [],
         }
         self._files: dict[str, Any] = {}
         self._stamps: dict[str, Stamp | None] = {}
@@ -168,8 +152,12 @@ class SummaryCache:
         return cls(cache_file())
 
     def _load(self, path: Path) -> dict[str, Any]:
+        file = _open_private(path)
+        if file is None:
+            return {}
         try:
-            data = json.loads(path.read_bytes())
+            with file:
+                data = json.loads(file.read())
         except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("header") != self._header:
@@ -216,14 +204,8 @@ class SummaryCache:
             return
         self._dirty = False
         text = json.dumps({"header": self._header, "files": self._files}, ensure_ascii=False)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(self.path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            _write_private(self.path, text.encode("utf-8"))
 
 
 # -- private files --------------------------------------------------------------------
@@ -301,6 +283,31 @@ def _package_code() -> list[int]:
     return stamp
 
 
+_DEPENDENCIES = ("attrs", "cattrs", "pendulum", "holidays", "babel", "tzdata")
+"""The packages a definition's checks rely on: its classes, its times, its working days."""
+
+
+def _dependencies() -> list[object]:
+    """The size and modification time of each dependency's ``__init__.py``, found unimported.
+
+    A definition validated with one version of the zone database or of the holidays, and
+    read back under another, might hold a time that no longer exists or a working day that
+    no longer is; an upgrade of any of them makes the kept definition count as not kept.
+    """
+    from importlib.util import find_spec  # noqa: PLC0415
+
+    stamp: list[object] = []
+    for name in _DEPENDENCIES:
+        try:
+            spec = find_spec(name)
+            origin = spec.origin if spec is not None else None
+            info = os.stat(origin) if origin else None  # noqa: PTH116
+        except (ImportError, OSError, ValueError):
+            info = None
+        stamp += [name, *((info.st_size, info.st_mtime_ns) if info else ())]
+    return stamp
+
+
 def _definition_entry(folder: Path, key: str) -> Path:
     """The file in which the definition read from *key* (an absolute path) is kept.
 
@@ -328,6 +335,7 @@ def definition(file: Path, read: Callable[[], CallDefinition]) -> CallDefinition
         "callkit": __version__,
         "python": [sys.implementation.name, *sys.version_info[:2]],
         "code": _package_code(),
+        "dependencies": _dependencies(),
         "file": key,
         "stamp": stamp,
     }
@@ -429,9 +437,10 @@ class TableCache:
     def _loaded(self) -> dict[str, Any]:
         if self._tables is None:
             self._tables = {}
-            if self.path is not None:
-                with contextlib.suppress(OSError, ValueError, RecursionError):
-                    data = json.loads(self.path.read_bytes())
+            file = _open_private(self.path) if self.path is not None else None
+            if file is not None:
+                with file, contextlib.suppress(OSError, ValueError, RecursionError):
+                    data = json.loads(file.read())
                     if isinstance(data, dict) and data.get("header") == self._header:
                         tables = data.get("tables")
                         self._tables = tables if isinstance(tables, dict) else {}
