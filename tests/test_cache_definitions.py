@@ -283,6 +283,18 @@ class TestKept:
         with entry.open("rb") as file:
             assert pickle.load(file)["callkit"] == "0.0.0-other"  # noqa: S301  (the test's own)
 
+    @pytest.mark.usefixtures("cache")
+    def test_upgraded_dependency_is_read_again(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """After the zone database, the holidays or a model library changes, it is read anew."""
+        first = _demo()
+        stamp = _cache._dependencies()  # noqa: SLF001  (what the entry is kept under)
+        assert "tzdata" in stamp
+        assert "holidays" in stamp
+        monkeypatch.setattr(_cache, "_dependencies", lambda: [*stamp, "changed"])
+        read = _count_reads(monkeypatch)
+        _assert_same(_demo(), first)
+        assert len(read) == 1
+
 
 def _damaged_entries() -> list[bytes]:
     header_only = pickle.dumps({"format": _cache.FORMAT})
