@@ -390,6 +390,16 @@ class TestHostileInput:
         assert problem.field == "institution"
         assert "'institution' and 'Institusjon'" in problem.message
 
+    def test_duplicate_json_key_read_as_said(self, tmp_path: Path) -> None:
+        """The message says only the later key is read, and so it is, even when empty."""
+        path = _json(
+            tmp_path, [{"title": "A", "faculty": "MN", "Fakultet": "", "institution": "UiB"}]
+        )
+        result = callkit.read_application_file(path)
+        (problem,) = result.problems
+        assert problem.message.endswith("only 'Fakultet' is read")
+        assert result.applications[0].faculty is None
+
     def test_duplicate_unknown_columns(self, tmp_path: Path) -> None:
         """Two unknown columns of one name both keep their values."""
         path = _csv(tmp_path, "title,institution,Note,Note\nA,UiB,first,second\n")

@@ -1015,6 +1015,7 @@ def _records(data: list[Any], name: str) -> Iterator[ApplicationRow]:
                         ),
                     )
                 )
+                cells = [cell for cell in cells if cell[0] != field]  # the later one counts
             elif field is not None:
                 keys[field] = str(key)
             cells.append((field or str(key), value))
