@@ -996,7 +996,7 @@ def _records(data: list[Any], name: str) -> Iterator[ApplicationRow]:
             blank = Application(title="", institution="", source=f"{name}:{number}")
             yield ApplicationRow(blank, tuple(problems))
             continue
-        cells = []
+        cells: list[tuple[str, object]] = []
         keys: dict[str, str] = {}
         for key, value in item.items():
             field = field_for_heading(str(key))
