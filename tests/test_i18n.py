@@ -393,3 +393,9 @@ def test_upcoming_heading(capsys: pytest.CaptureFixture[str]) -> None:
     main(["upcoming", "--now", "2022-03-01", "--days", "1", "--lang", "nb"])
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "Milepæler fra tir. 1 mar. 2022 00:00 UTC, 1 dag fram"
+
+
+def test_unknown_language() -> None:
+    """A language callkit does not speak is a clear error, naming those it does."""
+    with pytest.raises(ValueError, match="callkit speaks nb and en"):
+        msg("no partner country given").get("de")  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ import sys
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from callkit._errors import CallkitError, InputError
-from callkit._i18n import Either, default_language, msg, text, tr
+from callkit._i18n import LANGUAGES, Either, check_language, default_language, msg, text, tr
 from callkit._version import __version__
 
 if TYPE_CHECKING:
@@ -98,8 +98,8 @@ def _lang_asked(argv: Sequence[str]) -> Language:
         value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
         if arg == "--lang" and i + 1 < len(argv):
             value = argv[i + 1]
-        if value in ("nb", "en"):
-            return value  # type: ignore[return-value]  # one of the two, tested above
+        if value is not None and value in LANGUAGES:
+            return check_language(value)
     return default_language()
 
 

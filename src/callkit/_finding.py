@@ -61,6 +61,10 @@ class Finding:
         """The message in *lang*: ``"en"`` (English) or ``"nb"`` (Norwegian Bokmål)."""
         if lang == "en":
             return str.__str__(self.message)
+        from callkit._i18n import LANGUAGES, check_language  # noqa: PLC0415
+
+        if lang not in LANGUAGES:
+            check_language(lang)  # raises: callkit does not speak it
         if self.message_nb is not None:
             return self.message_nb
         get = getattr(self.message, "get", None)

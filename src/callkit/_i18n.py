@@ -66,7 +66,7 @@ def catalogue(lang: Language) -> gettext.NullTranslations:
     """The gettext catalogue of *lang*; English, the source language, needs none."""
     import gettext  # noqa: PLC0415  (English, the source language, never needs it)
 
-    if lang == "en":
+    if check_language(lang) == "en":
         return gettext.NullTranslations()
     return gettext.translation(_DOMAIN, _LOCALE_DIR, languages=[lang])
 
@@ -290,6 +290,8 @@ class Message(str):  # noqa: SLOT000  (a str subclass's slots must be empty)
 
     def get(self, lang: Language) -> str:
         """The message in *lang*."""
+        if lang not in LANGUAGES:
+            check_language(lang)  # raises: callkit does not speak it
         return str.__str__(self) if lang == "en" else self.nb
 
     def __reduce__(self) -> tuple[Any, ...]:

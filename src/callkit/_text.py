@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from callkit._i18n import Language, Localized
+from callkit._i18n import LANGUAGES, Language, Localized, check_language
 
 __all__ = ["Language", "Text"]
 
@@ -18,6 +18,8 @@ class Text(Localized):
 
     def get(self, lang: Language = "en") -> str:
         """The text in *lang*."""
+        if lang not in LANGUAGES:
+            check_language(lang)  # raises: callkit does not speak it
         return self.nb if lang == "nb" else self.en
 
     def __str__(self) -> str:
