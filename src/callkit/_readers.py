@@ -1055,14 +1055,11 @@ def _read_text(name: str, encoding: str | None = None) -> str:
     mark (as Excel saves "Unicode text"), or else Windows-1252. A byte-order mark inside the
     text, as where two files were joined, is no character of it and is left out.
     """
-    try:
-        data = Path(name).read_bytes()
-    except FileNotFoundError:
-        raise InputError([InputProblem(name, None, None, msg("no such file"))]) from None
-    except IsADirectoryError:
-        raise InputError([InputProblem(name, None, None, msg("is a folder, not a file"))]) from None
-    except OSError as error:
-        raise InputError([_unreadable(name, error)]) from None
+    with _open_binary(name) as file:
+        try:
+            data = file.read()
+        except OSError as error:
+            raise InputError([_unreadable(name, error)]) from None
     return _decode(name, data, encoding).replace("\ufeff", "")
 
 
@@ -1110,7 +1107,6 @@ def open_xlsx(
     from openpyxl import load_workbook  # noqa: PLC0415  (loaded only for workbooks)
 
     name = str(path)
-    _read_text_check(name)
     # Opened here, so that it is closed here too when the workbook turns out damaged.
     stream = _open_binary(name)
     try:
@@ -1209,15 +1205,6 @@ def read_xlsx(
 ) -> ApplicationFile:
     """Read an Excel workbook whole; see :func:`open_xlsx`."""
     return open_xlsx(path, sheet=sheet, encoding=encoding, delimiter=delimiter).read()
-
-
-def _read_text_check(name: str) -> None:
-    """Refuse a path that is missing or a folder, as the text readers do."""
-    path = Path(name)
-    if not path.exists():
-        raise InputError([InputProblem(name, None, None, msg("no such file"))])
-    if path.is_dir():
-        raise InputError([InputProblem(name, None, None, msg("is a folder, not a file"))])
 
 
 READERS: dict[str, Callable[..., ApplicationStream]] = {

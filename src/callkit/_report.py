@@ -211,20 +211,33 @@ class Review:
         """As plain data: exactly what ``callkit check --format json`` prints."""
         return {
             "call": self.call,
-            "version": {
-                "effective": self.version.isoformat() if self.version else None,
-                "amendments": [
-                    {"effective": a.effective.isoformat(), "title": a.title.get(lang)}
-                    for a in self.history
-                ],
-            },
+            "version": version_to_dict(self.version, self.history, lang),
             "ok": self.ok,
             "summary": self.summary(),
             "applications": [a.to_dict(lang) for a in self.applications],
             "quotas": [q.to_dict(lang) for q in self.quotas],
-            "problems": [
-                {"file": p.file, "row": p.row, "field": p.field, "message": text(p.message, lang)}
-                for p in self.problems
-            ],
+            "problems": [problem_to_dict(p, lang) for p in self.problems],
             "lang": lang,
         }
+
+
+def version_to_dict(
+    version: dt.date | None, history: tuple[Amendment, ...], lang: Language
+) -> dict[str, Any]:
+    """The version of the call a review judged by, as plain data: its date and amendments."""
+    return {
+        "effective": version.isoformat() if version else None,
+        "amendments": [
+            {"effective": a.effective.isoformat(), "title": a.title.get(lang)} for a in history
+        ],
+    }
+
+
+def problem_to_dict(problem: InputProblem, lang: Language) -> dict[str, Any]:
+    """An input problem as plain data, its message in *lang*."""
+    return {
+        "file": problem.file,
+        "row": problem.row,
+        "field": problem.field,
+        "message": text(problem.message, lang),
+    }

@@ -26,14 +26,21 @@ from callkit._call import (
 from callkit._countries import normalise_name
 from callkit._errors import InputProblem
 from callkit._finding import Finding, Severity
-from callkit._i18n import Language, text
-from callkit._report import ApplicationReport, QuotaReport, finding_to_dict, new_report
+from callkit._report import (
+    ApplicationReport,
+    QuotaReport,
+    finding_to_dict,
+    new_report,
+    problem_to_dict,
+    version_to_dict,
+)
 from callkit._versions import Amendment
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from callkit._call import Call
+    from callkit._i18n import Language
     from callkit._policy import InstitutionPolicy
     from callkit._readers import ApplicationRow
 
@@ -88,13 +95,7 @@ class ReviewSummary:
         return {
             "type": "summary",
             "call": self.call,
-            "version": {
-                "effective": self.version.isoformat() if self.version else None,
-                "amendments": [
-                    {"effective": a.effective.isoformat(), "title": a.title.get(lang)}
-                    for a in self.history
-                ],
-            },
+            "version": version_to_dict(self.version, self.history, lang),
             "ok": self.ok,
             "summary": self.counts,
             "quotas": quotas,
@@ -105,10 +106,7 @@ class ReviewSummary:
                 }
                 for late in self.findings
             ],
-            "problems": [
-                {"file": p.file, "row": p.row, "field": p.field, "message": text(p.message, lang)}
-                for p in self.problems
-            ],
+            "problems": [problem_to_dict(p, lang) for p in self.problems],
             "lang": lang,
         }
 
