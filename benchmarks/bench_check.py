@@ -80,36 +80,13 @@ import fastjsonschema
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 import callkit
+from callkit._application import FIELDS  # in callkit's order: the CSV file's columns
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
 CALL_ID = "intpart-2022"
 
-FIELDS = (
-    "title",
-    "institution",
-    "theme",
-    "applicant",
-    "institution_type",
-    "institution_country",
-    "faculty",
-    "department",
-    "qualifying_scheme",
-    "qualifying_project",
-    "partner_countries",
-    "partner_institutions",
-    "requested_per_year",
-    "requested_total",
-    "duration_years",
-    "own_share",
-    "currency",
-    "research",
-    "education",
-    "costs",
-    "rank",
-)
-"""The application fields, in callkit's order (the CSV file's columns)."""
 
 Found = tuple[str, str, str | None]
 """A finding as the floor gives it: rule id, severity and field."""

@@ -444,27 +444,7 @@ class _Unread:
 
 _MISSING = object()
 
-_CACHED = frozenset(
-    {
-        "institution",
-        "institution_type",
-        "institution_country",
-        "faculty",
-        "department",
-        "qualifying_scheme",
-        "partner_countries",
-        "partner_institutions",
-        "requested_per_year",
-        "requested_total",
-        "duration_years",
-        "own_share",
-        "currency",
-        "research",
-        "education",
-        "costs",
-        "rank",
-    }
-)
+_CACHED = frozenset(FIELDS) - {"title", "theme", "applicant", "qualifying_project"}
 """The fields whose cells come back row after row, so that each column remembers what
 each of its cells read as: names of institutions and faculties, codes, countries, amounts
 and yes/no. Titles, themes and people's names are read afresh each time."""
