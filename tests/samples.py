@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
+import time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 import callkit
+from callkit import _datafile
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
 VALID = callkit.Application(
     title="Ocean Observing Partnership",
@@ -92,6 +99,62 @@ def write_distribution(
     if record:
         listed = [*files, f"{info.name}/METADATA", f"{info.name}/entry_points.txt"]
         (info / "RECORD").write_text("".join(f"{f},,\n" for f in listed), encoding="utf-8")
+
+
+AN_HOUR_AGO = 3600 * 10**9
+"""How far back a test dates a definition file, so that it is not 'just changed'."""
+
+
+def age(path: Path, ago: int = AN_HOUR_AGO) -> None:
+    """Date *path* *ago* nanoseconds back, as though it had not changed since."""
+    then = time.time_ns() - ago
+    os.utime(path, ns=(then, then))
+
+
+def demo_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str) -> Path:
+    """A folder on sys.path with one data plugin, ``demo-2030``, written an hour ago.
+
+    The plugin's distribution and package are named after *package*, so that tests of
+    different modules never share one.
+    """
+    folder = tmp_path / "site"
+    write_distribution(
+        folder,
+        package.replace("_", "-"),
+        "1.0",
+        f"[callkit.calls]\ndemo-2030 = {package}/demo.toml\n",
+        {f"{package}/demo.toml": DEMO_DEFINITION},
+    )
+    age(folder / package / "demo.toml")
+    monkeypatch.syspath_prepend(str(folder))
+    return folder
+
+
+def count_definition_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The definition files read from now on, one entry a read."""
+    read: list[str] = []
+    real = _datafile.read_definition_data
+
+    def counting(path: Any, *, exact: bool = True) -> Any:
+        read.append(str(path))
+        return real(path, exact=exact)
+
+    monkeypatch.setattr(_datafile, "read_definition_data", counting)
+    return read
+
+
+def run_twice(code: str, *path: Path) -> list[str]:
+    """What *code* prints in two fresh processes in turn, *path* first on ``PYTHONPATH``.
+
+    The first run finds callkit's caches empty, the second finds what the first kept.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, path), *sys.path])}
+    return [
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout.strip()
+        for _ in range(2)
+    ]
 
 
 INTPART_RULE_IDS = (

@@ -4,38 +4,31 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import textwrap
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import callkit
-from callkit import _cache, _datafile
+from callkit import _cache
 from callkit._cli import main
-from samples import DEMO_DEFINITION, write_distribution
+from samples import (
+    AN_HOUR_AGO,
+    age,
+    count_definition_reads,
+    demo_site,
+    run_twice,
+    write_distribution,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-AN_HOUR_AGO = 3600 * 10**9
-"""How far back a test dates a definition file, so that it is not 'just changed'."""
 
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder on sys.path with one data plugin, ``demo-2030``, written an hour ago."""
-    folder = tmp_path / "site"
-    write_distribution(
-        folder,
-        "plugin-cached",
-        "1.0",
-        "[callkit.calls]\ndemo-2030 = plugin_cached/demo.toml\n",
-        {"plugin_cached/demo.toml": DEMO_DEFINITION},
-    )
-    _age(folder / "plugin_cached" / "demo.toml")
-    monkeypatch.syspath_prepend(str(folder))
-    return folder
+    return demo_site(tmp_path, monkeypatch, "plugin_cached")
 
 
 @pytest.fixture
@@ -48,17 +41,6 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(_cache, "RECENT_NS", 0)
     return tmp_path / "cache" / "callkit" / "summaries.json"
-
-
-def _age(path: Path, ago: int = AN_HOUR_AGO) -> None:
-    then = _now_ns() - ago
-    os.utime(path, ns=(then, then))
-
-
-def _now_ns() -> int:
-    import time  # noqa: PLC0415
-
-    return time.time_ns()
 
 
 def _calls(capsys: pytest.CaptureFixture[str]) -> tuple[list[dict[str, Any]], str]:
@@ -74,19 +56,6 @@ def _demo(listed: list[dict[str, Any]]) -> dict[str, Any]:
     return demo
 
 
-def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Count the definition files read from now on."""
-    read: list[str] = []
-    real = _datafile.read_definition_data
-
-    def counting(path: Any, *, exact: bool = True) -> Any:
-        read.append(str(path))
-        return real(path, exact=exact)
-
-    monkeypatch.setattr(_datafile, "read_definition_data", counting)
-    return read
-
-
 @pytest.mark.usefixtures("site", "cache")
 class TestKept:
     """A definition file's summary is kept, and used while the file stays as it was."""
@@ -100,7 +69,7 @@ class TestKept:
         """The second listing is the first, without reading a definition file."""
         first, _ = _calls(capsys)
         assert cache.is_file()
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         second, err = _calls(capsys)
         assert second == first
         assert read == []
@@ -123,7 +92,7 @@ class TestKept:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace('en = "Demo" }\nprog', 'en = "Omed" }\nprog'), "utf-8")
         assert len(path.read_text(encoding="utf-8")) == len(text)
-        _age(path, AN_HOUR_AGO // 2)
+        age(path, AN_HOUR_AGO // 2)
         assert _demo(_calls(capsys)[0])["title"] == "Omed"
 
     def test_file_just_changed_is_not_kept(
@@ -151,7 +120,7 @@ class TestKept:
             "[callkit.calls]\nbroken-2030 = plugin_broken/call.toml\n",
             {"plugin_broken/call.toml": 'id = "broken-2030"\ncurrency = 5\n'},
         )
-        _age(site / "plugin_broken" / "call.toml")
+        age(site / "plugin_broken" / "call.toml")
         for _ in range(2):
             listed, err = _calls(capsys)
             assert "broken-2030" not in {c["id"] for c in listed}
@@ -172,7 +141,7 @@ class TestHarmless:
         """With CALLKIT_DISABLE_CACHE=1 nothing is written, and every file is read."""
         monkeypatch.setenv("CALLKIT_DISABLE_CACHE", "1")
         first, _ = _calls(capsys)
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         assert _calls(capsys)[0] == first
         assert any(path.endswith("demo.toml") for path in read)
         assert not cache.parent.exists()
@@ -250,8 +219,6 @@ class TestHarmless:
 @pytest.mark.usefixtures("cache")
 def test_listing_from_the_cache_imports_no_toml_parser(site: Path) -> None:
     """Once every summary is kept, `callkit calls` parses no TOML."""
-    import subprocess  # noqa: PLC0415
-
     code = textwrap.dedent("""
         import sys, io, contextlib
         from callkit import _cache
@@ -261,11 +228,5 @@ def test_listing_from_the_cache_imports_no_toml_parser(site: Path) -> None:
             main(['calls'])
         print('tomllib' in sys.modules)
     """)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
-    runs = [
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-        ).stdout.strip()
-        for _ in range(2)
-    ]
+    runs = run_twice(code, site)
     assert runs == ["True", "False"]

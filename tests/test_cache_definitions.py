@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -18,15 +17,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import callkit
-from callkit import _cache, _datafile
-from samples import DEMO_DEFINITION, write_distribution
+from callkit import _cache
+from samples import (
+    AN_HOUR_AGO,
+    DEMO_DEFINITION,
+    age,
+    count_definition_reads,
+    demo_site,
+    run_twice,
+    write_distribution,
+)
 from strategies import applications, calls
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-AN_HOUR_AGO = 3600 * 10**9
-"""How far back a test dates a definition file, so that it is not 'just changed'."""
 
 TUTORIAL = (
     Path(__file__).resolve().parents[1]
@@ -45,13 +49,6 @@ def _shipped() -> Path:
     (entry,) = (e for e in callkit.Registry.from_entry_points().entries() if e.id == "intpart-2022")
     assert entry.locate is not None
     return entry.locate()
-
-
-def _age(path: Path, ago: int = AN_HOUR_AGO) -> None:
-    import time  # noqa: PLC0415
-
-    then = time.time_ns() - ago
-    os.utime(path, ns=(then, then))
 
 
 def _never() -> callkit.CallDefinition:
@@ -85,30 +82,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder on sys.path with one data plugin, ``demo-2030``, written an hour ago."""
-    folder = tmp_path / "site"
-    write_distribution(
-        folder,
-        "plugin-kept",
-        "1.0",
-        "[callkit.calls]\ndemo-2030 = plugin_kept/demo.toml\n",
-        {"plugin_kept/demo.toml": DEMO_DEFINITION},
-    )
-    _age(folder / "plugin_kept" / "demo.toml")
-    monkeypatch.syspath_prepend(str(folder))
-    return folder
-
-
-def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Count the definition files read from now on."""
-    read: list[str] = []
-    real = _datafile.read_definition_data
-
-    def counting(path: Any, *, exact: bool = True) -> Any:
-        read.append(str(path))
-        return real(path, exact=exact)
-
-    monkeypatch.setattr(_datafile, "read_definition_data", counting)
-    return read
+    return demo_site(tmp_path, monkeypatch, "plugin_kept")
 
 
 def _demo() -> callkit.CallDefinition:
@@ -182,7 +156,7 @@ class TestKept:
         first = _demo()
         (entry,) = cache.iterdir()
         assert entry.name.startswith("demo.toml.")
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _assert_same(_demo(), first)
         assert read == []
 
@@ -214,7 +188,7 @@ class TestKept:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace('en = "Demo" }\nprog', 'en = "Omed" }\nprog'), "utf-8")
         assert len(path.read_text(encoding="utf-8")) == len(text)
-        _age(path, AN_HOUR_AGO // 2)
+        age(path, AN_HOUR_AGO // 2)
         assert _demo().latest.title.en == "Omed"
 
     def test_file_just_changed_is_not_kept(
@@ -236,7 +210,7 @@ class TestKept:
             "[callkit.calls]\nbroken-2030 = plugin_broken/call.toml\n",
             {"plugin_broken/call.toml": broken.replace('zone = "Europe/Oslo"', "")},
         )
-        _age(site / "plugin_broken" / "call.toml")
+        age(site / "plugin_broken" / "call.toml")
         errors = []
         for _ in range(2):
             callkit.clear_cache()
@@ -276,7 +250,7 @@ class TestKept:
         """What another version of callkit kept is not used; the file is read and kept anew."""
         first = _demo()
         monkeypatch.setattr(_cache, "__version__", "0.0.0-other")
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _assert_same(_demo(), first)
         assert len(read) == 1
         (entry,) = cache.iterdir()
@@ -291,7 +265,7 @@ class TestKept:
         assert "tzdata" in stamp
         assert "holidays" in stamp
         monkeypatch.setattr(_cache, "_dependencies", lambda: [*stamp, "changed"])
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _assert_same(_demo(), first)
         assert len(read) == 1
 
@@ -313,7 +287,7 @@ class TestHarmless:
         first = _demo()
         (entry,) = cache.iterdir()
         entry.write_bytes(damage)
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _assert_same(_demo(), first)
         assert len(read) == 1
         _assert_same(_demo(), first)
@@ -326,7 +300,7 @@ class TestHarmless:
         with entry.open("rb") as file:
             header = pickle.load(file)  # noqa: S301  (the test's own)
         entry.write_bytes(pickle.dumps(header) + pickle.dumps({"not": "a definition"}))
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _assert_same(_demo(), first)
         assert len(read) == 1
 
@@ -336,7 +310,7 @@ class TestHarmless:
         _demo()
         (entry,) = cache.iterdir()
         entry.chmod(0o666)
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _demo()
         assert len(read) == 1
 
@@ -347,14 +321,14 @@ class TestHarmless:
         """An entry in a folder that others may write is not read: it could have been swapped."""
         _demo()
         cache.chmod(0o777)
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _demo()
         assert len(read) == 1
 
     def test_turned_off(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """With CALLKIT_DISABLE_CACHE=1 nothing is written, and the file is read each time."""
         monkeypatch.setenv("CALLKIT_DISABLE_CACHE", "1")
-        read = _count_reads(monkeypatch)
+        read = count_definition_reads(monkeypatch)
         _demo()
         _demo()
         assert len(read) == 2
@@ -376,7 +350,7 @@ class TestHarmless:
                 path.write_text(textwrap.dedent(DEMO_DEFINITION), encoding="utf-8")
                 _cache.definition(path, partial(callkit.load_definition, path))
                 (entry,) = cache.glob(f"demo-{n}.toml.*")
-                _age(entry, AN_HOUR_AGO - n * 10**9)  # written in this order, whatever the clock
+                age(entry, AN_HOUR_AGO - n * 10**9)  # written in this order, whatever the clock
         assert sorted(e.name.split(".")[0] for e in cache.iterdir()) == ["demo-1", "demo-2"]
 
 
@@ -391,11 +365,5 @@ def test_loading_from_the_cache_parses_nothing(site: Path) -> None:
         callkit.get_call('demo-2030')
         print(sorted({'tomllib', 'cattrs'} & set(sys.modules)))
     """)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
-    runs = [
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-        ).stdout.strip()
-        for _ in range(2)
-    ]
+    runs = run_twice(code, site)
     assert runs == ["['cattrs', 'tomllib']", "[]"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import textwrap
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from callkit._countries import (
     country_code,
     country_name,
 )
+from samples import run_twice
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -202,11 +202,5 @@ def test_second_process_imports_no_babel() -> None:
         assert country_code("Sør- Afrika") == "ZA" and country_name("ZA") == "South Africa"
         print("babel" in sys.modules)
     """)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    runs = [
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-        ).stdout.strip()
-        for _ in range(2)
-    ]
+    runs = run_twice(code)
     assert runs == ["True", "False"]
