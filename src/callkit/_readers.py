@@ -24,6 +24,7 @@ from callkit._application import DEFAULTS, FIELDS, Application, application_buil
 from callkit._batch import full_collections_deferred
 from callkit._countries import country_code, nearest_countries, normalise_name
 from callkit._errors import InputError, InputProblem
+from callkit._finding import SHOWN
 from callkit._i18n import Either, msg
 
 if TYPE_CHECKING:
@@ -171,15 +172,12 @@ _SPREADSHEET_ERRORS = frozenset(
 """What a spreadsheet shows in a cell it could not work out (or a date it cannot show)."""
 
 
-_SHOWN = 60
-
-
 def _shown(value: object) -> str:
     """A cell's value for a message, cut short if it is long."""
     if isinstance(value, Decimal):
         value = f"{value:f}" if abs(value.adjusted()) < 40 else str(value)  # noqa: PLR2004
     text = repr(value if isinstance(value, str) else str(value))
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 4] + "...'"
+    return text if len(text) <= SHOWN else text[: SHOWN - 4] + "...'"
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009_']")
@@ -1144,7 +1142,7 @@ def _quiet_openpyxl() -> Iterator[None]:
 
 
 def _not_a_workbook(name: str, error: BaseException) -> InputError:
-    detail = (str(error).splitlines() or [type(error).__name__])[0][:_SHOWN]
+    detail = (str(error).splitlines() or [type(error).__name__])[0][:SHOWN]
     return InputError(
         [
             InputProblem(
