@@ -175,17 +175,22 @@ class Both(Either):
 
     def get(self, lang: Language) -> str:
         """The items in *lang*."""
-        items = [localize(i, lang) for i in self.items]
-        if len(items) <= 1:
-            return "".join(items)
-        return tr("{items} and {last}", lang).format(items=", ".join(items[:-1]), last=items[-1])
+        return _listed([localize(i, lang) for i in self.items], "and", lang)
 
 
 def either(items: list[str], lang: Language) -> str:
     """``a, b or c`` in *lang*; nothing for no items."""
+    return _listed(items, "or", lang)
+
+
+def _listed(items: list[str], conjunction: str, lang: Language) -> str:
+    """*items* as a list in a sentence, the last two joined by *conjunction* in *lang*."""
     if len(items) <= 1:
         return "".join(items)
-    return tr("{items} or {last}", lang).format(items=", ".join(items[:-1]), last=items[-1])
+    pattern = (
+        tr("{items} and {last}", lang) if conjunction == "and" else tr("{items} or {last}", lang)
+    )
+    return pattern.format(items=", ".join(items[:-1]), last=items[-1])
 
 
 Pair = tuple[str, str]
