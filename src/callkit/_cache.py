@@ -10,6 +10,11 @@ Everything is kept in callkit's cache folder, ``$XDG_CACHE_HOME/callkit``
     Each definition file a plugin registers, as callkit structured and validated it, one
     pickle a file. Parsing, structuring with cattrs and building and checking every version
     is most of what ``callkit check`` spends on a short list beyond importing.
+``discovery.json``
+    Which installed distributions register calls, and their entry points, under the state of
+    each folder of the search path and of each distribution's ``entry_points.txt``. Finding
+    them anew means importing ``importlib_metadata`` and reading every distribution's entry
+    points, much of what a short ``callkit check`` costs beyond importing its own model.
 ``countries.json``
     The tables of country names that :mod:`callkit._countries` makes of babel's CLDR data,
     under babel's version: reading CLDR's files costs more than checking a short list.
@@ -206,6 +211,101 @@ class SummaryCache:
         text = json.dumps({"header": self._header, "files": self._files}, ensure_ascii=False)
         with contextlib.suppress(OSError):
             _write_private(self.path, text.encode("utf-8"))
+
+
+# -- discovery ------------------------------------------------------------------------
+
+DISCOVERY = "discovery.json"
+"""The file, in the cache folder, of what discovery found on each search path."""
+
+MAX_PATHS = 16
+"""How many search paths discovery remembers; those kept longest ago go first."""
+
+
+class DiscoveryCache:
+    """What discovery found on one search path, kept until any part of the path changes.
+
+    What was found is kept under a stamp of each folder of the path (installing or removing
+    a distribution adds or removes a folder in it, which changes its times) and of the
+    ``entry_points.txt`` of each distribution found (changed in place, its times change
+    too). It counts as not kept when any of them differs, including a file that is now
+    there and was not, or the other way round; when the import system's distribution
+    finders differ; and when it was written by another callkit or Python. Nothing is kept
+    while any of them changed in the last two seconds.
+    """
+
+    def __init__(self, path: Path | None, search: list[str], finders: list[str]) -> None:
+        """What was found on *search* with *finders*, kept in *path* (``None``: nowhere)."""
+        self.path = path
+        self._search = search
+        self._key = json.dumps([search, finders])
+        self._header = {
+            "format": FORMAT,
+            "callkit": __version__,
+            "python": [sys.implementation.name, *sys.version_info[:2]],
+            "code": _code_of("_registry.py") if path is not None else [],
+        }
+        self._paths: dict[str, Any] | None = None
+
+    @classmethod
+    def default(cls, search: list[str], finders: list[str]) -> DiscoveryCache:
+        """What was found on *search*, kept in the user's cache folder, or kept nowhere."""
+        folder = cache_folder()
+        return cls(None if folder is None else folder / DISCOVERY, search, finders)
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._paths is None:
+            self._paths = {}
+            file = _open_private(self.path) if self.path is not None else None
+            if file is not None:
+                with file, contextlib.suppress(OSError, ValueError, RecursionError):
+                    data = json.loads(file.read())
+                    if isinstance(data, dict) and data.get("header") == self._header:
+                        paths = data.get("paths")
+                        self._paths = paths if isinstance(paths, dict) else {}
+        return self._paths
+
+    def get(self) -> Any | None:  # noqa: ANN401  (what was kept: the caller checks it)
+        """What was found on the search path, if kept and nothing changed since; else ``None``."""
+        if self.path is None:
+            return None
+        entry = self._loaded().get(self._key)
+        if not isinstance(entry, dict):
+            return None
+        folders, stamps = entry.get("folders"), entry.get("stamps")
+        if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+            return None
+        if self._stamps(folders) != stamps:
+            return None
+        return entry.get("found")
+
+    def put(self, found: Any, folders: list[str]) -> None:  # noqa: ANN401
+        """Keep *found* (plain JSON data), made by looking in the metadata *folders*.
+
+        The stamps are taken after the folders were read: a file changed in between
+        changed less than two seconds ago, and then nothing is kept.
+        """
+        if self.path is None:
+            return
+        stamps = self._stamps(folders)
+        now = time.time_ns()
+        taken = [s for s in stamps if s is not None]
+        if any(now - max(s[1], s[2]) < RECENT_NS for s in taken):
+            return
+        paths = self._loaded()
+        paths.pop(self._key, None)
+        paths[self._key] = {"folders": folders, "stamps": stamps, "found": found}
+        while len(paths) > MAX_PATHS:
+            del paths[next(iter(paths))]
+        text = json.dumps({"header": self._header, "paths": paths}, ensure_ascii=False)
+        with contextlib.suppress(OSError):
+            _write_private(self.path, text.encode("utf-8"))
+
+    def _stamps(self, folders: list[str]) -> list[Stamp | None]:
+        """The stamp of each folder of the path, then of each ``entry_points.txt``."""
+        return [_stamp(Path(p)) for p in self._search] + [
+            _stamp(Path(f, "entry_points.txt")) for f in folders
+        ]
 
 
 # -- private files --------------------------------------------------------------------

@@ -310,33 +310,188 @@ def _wanted() -> frozenset[str] | None:
     return named or None
 
 
-def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
-    """Every call entry point of the distributions on the search path, sorted.
+class _Point(NamedTuple):
+    """An entry point in one of callkit's groups, as discovery finds and keeps it."""
 
-    A distribution found twice on the path counts once, as for importing: the first.
+    group: str
+    name: str
+    value: str
+
+
+class _Found(NamedTuple):
+    """A distribution with entry points in callkit's groups.
+
+    *folder* is its metadata folder (``*.dist-info``), *key* its name as the folder gives
+    it, normalized: the name by which a distribution found twice on the path counts once.
+    """
+
+    folder: str
+    key: str
+    points: tuple[_Point, ...]
+
+
+class _Distribution:
+    """A distribution that discovery found; its metadata is read only when first needed.
+
+    It offers what :class:`CallEntry` and the file locator ask of an ``importlib_metadata``
+    distribution: its name, version and files (read from its metadata, which means
+    importing ``importlib_metadata``), its entry points in callkit's groups, and where a
+    file beside its metadata folder lies (which needs neither).
+    """
+
+    def __init__(self, found: _Found, dist: Any = None) -> None:  # noqa: ANN401
+        """The distribution *found* describes; *dist*, its metadata if already at hand."""
+        self._found = found
+        self._dist = dist
+        self._normalized_name = found.key
+        self.entry_points = found.points
+
+    @property
+    def _metadata(self) -> Any:  # noqa: ANN401  (an importlib_metadata Distribution)
+        if self._dist is None:
+            from importlib_metadata import PathDistribution  # noqa: PLC0415
+
+            self._dist = PathDistribution(Path(self._found.folder))
+        return self._dist
+
+    @property
+    def name(self) -> str:
+        """The distribution's name, from its metadata."""
+        return str(self._metadata.name)
+
+    @property
+    def version(self) -> str:
+        """The distribution's version, from its metadata."""
+        return str(self._metadata.version)
+
+    @property
+    def files(self) -> Any:  # noqa: ANN401
+        """The files its ``RECORD`` lists, or ``None``."""
+        return self._metadata.files
+
+    def locate_file(self, relative: str) -> Path:
+        """Where *relative*, a path beside the metadata folder, lies."""
+        if self._dist is not None:
+            return Path(str(self._dist.locate_file(relative)))
+        return Path(self._found.folder).parent / relative
+
+
+class _EntryPoint:
+    """An entry point of a found distribution; its object is imported only when loaded."""
+
+    def __init__(self, point: _Point, dist: _Distribution) -> None:
+        """*point*, as declared by *dist*."""
+        self.group, self.name, self.value = point
+        self.dist = dist
+
+    def load(self) -> object:
+        """Import the object the entry point names, as ``importlib_metadata`` does."""
+        from importlib_metadata import EntryPoint  # noqa: PLC0415
+
+        return EntryPoint(self.name, self.value, self.group).load()
+
+
+_GROUPS = frozenset({ENTRY_POINT_GROUP, TESTS_GROUP, API_GROUP})
+
+
+def scan_distributions(path: list[str]) -> tuple[list[tuple[_Found, Any]], list[str] | None]:
+    """The distributions on *path* with callkit entry points, each with its metadata.
+
+    A distribution found twice on the path counts once, as for importing: the first. The
+    second list is every metadata folder looked in, for the cache of what was found; it is
+    ``None`` when a distribution was found elsewhere than in a folder (a zip file, a
+    finder of its own), which that cache cannot tell has changed.
     """
     from importlib_metadata import distributions  # noqa: PLC0415
 
-    entries: list[tuple[str, str, CallEntry]] = []
+    found: list[tuple[_Found, Any]] = []
+    folders: list[str] | None = []
     seen: set[str] = set()
-    for dist in distributions(path=search_path()):
+    for dist in distributions(path=path):
         key = getattr(dist, "_normalized_name", None) or dist.name
         if key in seen:
             continue
         seen.add(key)
-        points = dist.entry_points
+        folder = getattr(dist, "_path", None)
+        if folders is not None and isinstance(folder, Path):
+            folders.append(str(folder))
+        else:
+            folders = None
+        points = tuple(_Point(ep.group, ep.name, ep.value) for ep in dist.entry_points)
+        mine = tuple(p for p in points if p.group in _GROUPS)
+        if any(p.group == ENTRY_POINT_GROUP for p in mine):
+            found.append((_Found(str(folder or ""), key, mine), dist))
+    return found, folders
+
+
+def _discover(path: list[str]) -> list[tuple[_Found, Any]]:
+    """What :func:`scan_distributions` finds on *path*, or what it found, if nothing changed.
+
+    The cache keeps what was found under the state of every folder of the path and of
+    every ``entry_points.txt`` in them; see :class:`callkit._cache.DiscoveryCache`. It
+    spares a start-up importing ``importlib_metadata`` and reading each distribution's
+    entry points.
+    """
+    from callkit._cache import DiscoveryCache  # noqa: PLC0415
+
+    cache = DiscoveryCache.default(path, _finders())
+    kept = cache.get()
+    if kept is not None:
+        try:
+            return [(_decode(item), None) for item in kept]
+        except (TypeError, ValueError):  # damaged: found anew below
+            pass
+    found, folders = scan_distributions(path)
+    if folders is not None:
+        cache.put([[f.folder, f.key, [list(p) for p in f.points]] for f, _dist in found], folders)
+    return found
+
+
+def _decode(item: Any) -> _Found:  # noqa: ANN401
+    """A found distribution as the cache keeps it; raises for anything else."""
+    folder, key, points = item
+    found = _Found(folder, key, tuple(_Point(*p) for p in points))
+    if not all(isinstance(t, str) for t in (folder, key, *(t for p in found.points for t in p))):
+        raise TypeError(item)
+    return found
+
+
+_PATH_FINDERS = frozenset(
+    {"_frozen_importlib_external.PathFinder", "importlib_metadata.MetadataPathFinder"}
+)
+"""The finders that look for distributions in the folders of the search path alone.
+
+``importlib_metadata`` adds the second when imported, and takes the first's part.
+"""
+
+
+def _finders() -> list[str]:
+    """The import system's other finders that can find distributions, by name.
+
+    Such a finder may offer distributions from anywhere; what was found is kept only under
+    the same finders.
+    """
+    kinds = (f if isinstance(f, type) else type(f) for f in sys.meta_path)
+    names = (f"{k.__module__}.{k.__qualname__}" for k in kinds if hasattr(k, "find_distributions"))
+    return [name for name in names if name not in _PATH_FINDERS]
+
+
+def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
+    """Every call entry point of the distributions on the search path, sorted."""
+    entries: list[tuple[str, str, CallEntry]] = []
+    for found, metadata in _discover(search_path()):
+        dist = _Distribution(found, metadata)
+        points = [_EntryPoint(p, dist) for p in found.points]
         calls = [ep for ep in points if ep.group == ENTRY_POINT_GROUP]
         if wanted is not None:
             calls = [ep for ep in calls if ep.name in wanted]
-        if not calls:
-            continue
         tests = {ep.name: ep for ep in points if ep.group == TESTS_GROUP}
         for ep in calls:
             data = ep.value.strip().endswith(DATA_SUFFIXES)
             entries.append(
                 (
                     ep.name,
-                    key,
+                    found.key,
                     CallEntry(
                         ep.name,
                         _data_loader(ep) if data else ep.load,
