@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -265,6 +266,39 @@ class TestInstalledCommand:
         )
         assert done.returncode == 0
         assert any(c["id"] == "intpart-2022" for c in json.loads(done.stdout))
+
+    def test_command_collects_garbage_while_checking(self) -> None:
+        """The command sets aside what it loaded, and still collects what checking leaves.
+
+        Collecting while checking is what keeps a long list's memory bounded.
+        """
+        code = (
+            "import atexit, gc, sys\n"
+            "from callkit import _call, _cli\n"
+            "seen = []\n"
+            "review = _call.Call.review\n"
+            "def noting(*args, **kwargs):\n"
+            "    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))\n"
+            "    return review(*args, **kwargs)\n"
+            "_call.Call.review = noting\n"
+            "atexit.register(lambda: sys.stderr.write(repr(seen)))\n"
+            f"sys.argv = ['callkit', 'check', 'intpart-2022', {str(FACULTY_LIST)!r}]\n"
+            "_cli.run()\n"
+        )
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 1
+        assert done.stderr == "[(True, True)]"
+
+    def test_main_leaves_the_collector_alone(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``main()`` called from Python sets nothing aside: the process is the caller's."""
+        frozen = gc.get_freeze_count()
+        status, out, _ = run(capsys, "check", "intpart-2022", str(FACULTY_LIST))
+        assert status == 1
+        assert "Result: NOT OK" in out
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen
 
     def test_no_traceback(self, tmp_path: Path) -> None:
         """A file in no encoding callkit detects gives one error line, no traceback."""

@@ -1,7 +1,5 @@
 """``python -m callkit``: the same as the ``callkit`` command."""
 
-import sys
+from callkit._cli import run
 
-from callkit._cli import main
-
-sys.exit(main())
+run()
