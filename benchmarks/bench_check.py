@@ -999,12 +999,13 @@ def _definition_file() -> Path:
 
 
 def _kept(cwd: Path) -> str:
-    """What callkit's caches in *cwd* hold: definitions kept, and whether country names are."""
+    """What callkit's caches in *cwd* hold: how many definitions, and what else."""
     folder = cwd / "cache" / "callkit"
     definitions = folder / "definitions"
     count = len(list(definitions.glob("*.pickle"))) if definitions.is_dir() else 0
     countries = "countries" if (folder / "countries.json").is_file() else "no countries"
-    return f"{count} definition(s), {countries}"
+    discovery = "discovery" if (folder / "discovery.json").is_file() else "no discovery"
+    return f"{count} definition(s), {countries}, {discovery}"
 
 
 def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float, float]:
@@ -1012,12 +1013,14 @@ def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float,
 
     Warm, callkit reads the call and the country names from its caches, as from its second
     run on; cold, with ``CALLKIT_DISABLE_CACHE=1``, it reads them as on a first run or
-    after the call's plugin changed. callkit keeps no definition file changed in the last
-    two seconds, and the benchmark's callkit was installed a moment ago: the file is left
-    until it is two seconds old, as the plugins of a real environment are.
+    after the call's plugin changed. callkit keeps nothing it read from a file or folder
+    changed in the last two seconds, and the benchmark's callkit was installed a moment
+    ago: the definition file and the folder it was installed in are left until they are two
+    seconds old, as the plugins of a real environment are.
     """
-    since = time.time() - _definition_file().stat().st_mtime
-    time.sleep(max(0.0, 2.5 - since))
+    definition = _definition_file()
+    installed = max(p.stat().st_ctime for p in (definition, definition.parent.parent))
+    time.sleep(max(0.0, 2.5 - (time.time() - installed)))
     command = [*callkit_command(), "check", CALL_ID, str(small)]
     dependencies = [sys.executable, "-c", "import attrs, cattrs, pendulum, importlib_metadata"]
     check, cold, floor = walls(
