@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import textwrap
@@ -118,23 +119,44 @@ class TestKept:
         assert scans == []
 
     def test_plugins_command_from_the_cache(
-        self, site: Path, capsys: pytest.CaptureFixture[str]
+        self, site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """`callkit plugins` names each distribution and its version from the cache too."""
         _code_plugin(site, "plugin-listed", "listed-2030 = plugin_listed:make")
         _found()
         callkit.clear_cache()
+        scans = _scans(monkeypatch)
         main(["plugins", "--format", "json"])
         listed = {p["call"]: p for p in json.loads(capsys.readouterr().out)}
         assert listed["listed-2030"]["distribution"] == "plugin-listed"
         assert listed["listed-2030"]["version"] == "2.5"
+        assert scans == []
 
     @pytest.mark.usefixtures("site")
     def test_environment_still_chooses(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """CALLKIT_PLUGINS chooses among the calls found, whether found anew or kept."""
         _found()
+        scans = _scans(monkeypatch)
         monkeypatch.setenv("CALLKIT_PLUGINS", "demo-2030")
         assert list(_found()) == ["demo-2030"]
+        assert scans == []
+
+    def test_folder_name_in_no_encoding(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A folder whose name is not UTF-8 (Latin-1 here) is searched, kept and listed."""
+        name = os.fsdecode(b"caf\xe9")
+        if os.fsencode(name) != b"caf\xe9":  # a file system that takes only Unicode names
+            pytest.skip("the file system's names are Unicode")
+        site = demo_site(tmp_path / name, monkeypatch, "plugin_latin")
+        scans = _scans(monkeypatch)
+        assert _found()["demo-2030"] == "plugin_latin/demo.toml"
+        assert _found()["demo-2030"] == "plugin_latin/demo.toml"
+        assert len(scans) == 1
+        callkit.clear_cache()
+        assert main(["calls"]) == 0
+        assert "demo-2030" in capsys.readouterr().out
+        assert name in str(site)
 
 
 @pytest.mark.usefixtures("cache")
@@ -169,6 +191,24 @@ class TestChanged:
         points.unlink()
         assert "late-2030" not in _found()
         points.write_text(text, encoding="utf-8")
+        assert "late-2030" in _found()
+
+    def test_changed_while_looking(self, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """What changed while discovery was looking is not kept under its new stamp."""
+        from callkit import _registry  # noqa: PLC0415
+
+        real = _registry.scan_distributions
+        points = site / "plugin_found-1.0.dist-info" / "entry_points.txt"
+
+        def changing_after_reading(path: list[str]) -> Any:
+            found = real(path)
+            with points.open("a", encoding="utf-8") as file:
+                file.write("late-2030 = plugin_found/demo.toml\n")
+            return found
+
+        monkeypatch.setattr(_registry, "scan_distributions", changing_after_reading)
+        assert "late-2030" not in _found()
+        monkeypatch.setattr(_registry, "scan_distributions", real)
         assert "late-2030" in _found()
 
     @pytest.mark.usefixtures("site")
@@ -248,6 +288,10 @@ class TestNotKept:
             [["folder", "key"]],
             [["folder", "key", [["callkit.calls", "x"]]]],
             [["folder", 7, [["callkit.calls", "x", "y"]]]],
+            [["folder", "key", ["abc"]]],
+            [["folder", "key", [{"a": 1, "b": 2, "c": 3}]]],
+            [["folder", "key", [["console_scripts", "x", "y"]]]],
+            ["abc"],
         ],
     )
     @pytest.mark.usefixtures("site")
@@ -259,6 +303,40 @@ class TestNotKept:
             entry["found"] = found
         cache.write_text(json.dumps(data), encoding="utf-8")
         assert "demo-2030" in _found()
+
+    @pytest.mark.usefixtures("site")
+    def test_folder_no_file_can_have(self, cache: Path) -> None:
+        """A kept folder name that no file can have (a NUL in it) counts as changed."""
+        assert "demo-2030" in _found()
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        for entry in data["paths"].values():
+            entry["folders"].append("nowhere\x00at all")
+            entry["stamps"].append(None)
+        cache.write_text(json.dumps(data), encoding="utf-8")
+        assert "demo-2030" in _found()
+
+    @pytest.mark.usefixtures("cache")
+    def test_finder_of_its_own(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Distributions a finder of its own finds outside the search path are found anew."""
+        from importlib.metadata import DistributionFinder, MetadataPathFinder  # noqa: PLC0415
+
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+
+        class Elsewhere(DistributionFinder):
+            def find_spec(self, *_args: object) -> None:
+                return None
+
+            def find_distributions(self, context: Any = None) -> Any:  # noqa: ARG002
+                return MetadataPathFinder.find_distributions(
+                    DistributionFinder.Context(path=[str(elsewhere)])
+                )
+
+        monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Elsewhere()])
+        _code_plugin(elsewhere, "plugin-alpha", "alpha-2030 = plugin_alpha:make")
+        assert "alpha-2030" in _found()
+        _code_plugin(elsewhere, "plugin-beta", "beta-2030 = plugin_beta:make")
+        assert {"alpha-2030", "beta-2030"} <= set(_found())
 
 
 def test_second_start_imports_no_metadata_library(site: Path, tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def cache_file() -> Path | None:
 def _stamp(path: Path) -> Stamp | None:
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL in it)
         return None
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
@@ -208,7 +208,7 @@ class SummaryCache:
         if self.path is None or not self._dirty:
             return
         self._dirty = False
-        text = json.dumps({"header": self._header, "files": self._files}, ensure_ascii=False)
+        text = json.dumps({"header": self._header, "files": self._files})
         with contextlib.suppress(OSError):
             _write_private(self.path, text.encode("utf-8"))
 
@@ -231,7 +231,7 @@ class DiscoveryCache:
     too). It counts as not kept when any of them differs, including a file that is now
     there and was not, or the other way round; when the import system's distribution
     finders differ; and when it was written by another callkit or Python. Nothing is kept
-    while any of them changed in the last two seconds.
+    when any of them changed less than two seconds before discovery began to look.
     """
 
     def __init__(self, path: Path | None, search: list[str], finders: list[str]) -> None:
@@ -279,25 +279,25 @@ class DiscoveryCache:
             return None
         return entry.get("found")
 
-    def put(self, found: Any, folders: list[str]) -> None:  # noqa: ANN401
+    def put(self, found: Any, folders: list[str], since: int) -> None:  # noqa: ANN401
         """Keep *found* (plain JSON data), made by looking in the metadata *folders*.
 
-        The stamps are taken after the folders were read: a file changed in between
-        changed less than two seconds ago, and then nothing is kept.
+        *since* is when the looking began (:func:`time.time_ns`). The stamps are taken now,
+        after the folders were read; nothing is kept if any of them changed since two seconds
+        before the looking began, for then what was read may be older than its stamp.
         """
         if self.path is None:
             return
         stamps = self._stamps(folders)
-        now = time.time_ns()
         taken = [s for s in stamps if s is not None]
-        if any(now - max(s[1], s[2]) < RECENT_NS for s in taken):
+        if any(max(s[1], s[2]) >= since - RECENT_NS for s in taken):
             return
         paths = self._loaded()
         paths.pop(self._key, None)
         paths[self._key] = {"folders": folders, "stamps": stamps, "found": found}
         while len(paths) > MAX_PATHS:
             del paths[next(iter(paths))]
-        text = json.dumps({"header": self._header, "paths": paths}, ensure_ascii=False)
+        text = json.dumps({"header": self._header, "paths": paths})
         with contextlib.suppress(OSError):
             _write_private(self.path, text.encode("utf-8"))
 
@@ -561,7 +561,7 @@ class TableCache:
         tables[name] = table
         if self.path is None:
             return
-        text = json.dumps({"header": self._header, "tables": tables}, ensure_ascii=False)
+        text = json.dumps({"header": self._header, "tables": tables})
         with contextlib.suppress(OSError):
             _write_private(self.path, text.encode("utf-8"))
 

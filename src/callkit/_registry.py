@@ -30,6 +30,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -399,13 +400,14 @@ def scan_distributions(path: list[str]) -> tuple[list[tuple[_Found, Any]], list[
 
     A distribution found twice on the path counts once, as for importing: the first. The
     second list is every metadata folder looked in, for the cache of what was found; it is
-    ``None`` when a distribution was found elsewhere than in a folder (a zip file, a
-    finder of its own), which that cache cannot tell has changed.
+    ``None`` when a distribution was found elsewhere than in a folder of *path* (in a zip
+    file, or by a finder of its own), which that cache cannot tell has changed.
     """
     from importlib_metadata import distributions  # noqa: PLC0415
 
     found: list[tuple[_Found, Any]] = []
     folders: list[str] | None = []
+    searched = {Path(p) for p in path}
     seen: set[str] = set()
     for dist in distributions(path=path):
         key = getattr(dist, "_normalized_name", None) or dist.name
@@ -413,7 +415,7 @@ def scan_distributions(path: list[str]) -> tuple[list[tuple[_Found, Any]], list[
             continue
         seen.add(key)
         folder = getattr(dist, "_path", None)
-        if folders is not None and isinstance(folder, Path):
+        if folders is not None and isinstance(folder, Path) and folder.parent in searched:
             folders.append(str(folder))
         else:
             folders = None
@@ -435,25 +437,33 @@ def _discover(path: list[str]) -> list[tuple[_Found, Any]]:
     from callkit._cache import DiscoveryCache  # noqa: PLC0415
 
     cache = DiscoveryCache.default(path, _finders())
-    kept = cache.get()
-    if kept is not None:
-        try:
+    try:
+        kept = cache.get()
+        if kept is not None:
             return [(_decode(item), None) for item in kept]
-        except (TypeError, ValueError):  # damaged: found anew below
-            pass
+    except (TypeError, ValueError):  # damaged: found anew below
+        pass
+    began = time.time_ns()
     found, folders = scan_distributions(path)
     if folders is not None:
-        cache.put([[f.folder, f.key, [list(p) for p in f.points]] for f, _dist in found], folders)
+        kept = [[f.folder, f.key, [list(p) for p in f.points]] for f, _dist in found]
+        cache.put(kept, folders, since=began)
     return found
 
 
 def _decode(item: Any) -> _Found:  # noqa: ANN401
     """A found distribution as the cache keeps it; raises for anything else."""
-    folder, key, points = item
-    found = _Found(folder, key, tuple(_Point(*p) for p in points))
-    if not all(isinstance(t, str) for t in (folder, key, *(t for p in found.points for t in p))):
+    if not (isinstance(item, list) and len(item) == len(_Found._fields)):
         raise TypeError(item)
-    return found
+    folder, key, points = item
+    if not (isinstance(folder, str) and isinstance(key, str) and isinstance(points, list)):
+        raise TypeError(item)
+    for point in points:
+        if not (isinstance(point, list) and len(point) == len(_Point._fields)):
+            raise TypeError(point)
+        if not all(isinstance(part, str) for part in point) or point[0] not in _GROUPS:
+            raise TypeError(point)
+    return _Found(folder, key, tuple(_Point(*p) for p in points))
 
 
 _PATH_FINDERS = frozenset(
