@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from callkit._cli import main
+from samples import write_distribution
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 FACULTY_LIST = EXAMPLES / "uib-faculty-list.csv"
@@ -290,6 +291,63 @@ class TestInstalledCommand:
         )
         assert done.returncode == 1
         assert done.stderr == "[(True, True)]"
+
+    def test_garbage_of_a_plugin_is_collected_while_loading(self, tmp_path: Path) -> None:
+        """What a plugin's code throws away while the command loads it is still collected."""
+        write_distribution(
+            tmp_path,
+            "plugin-wasteful",
+            "1.0",
+            "[callkit.calls]\nwasteful-2030 = plugin_wasteful:make\n",
+            {
+                "plugin_wasteful.py": """
+                    import attrs, callkit, weakref
+                    collected = []
+                    refs = []
+                    def make():
+                        class Waste:
+                            pass
+                        waste = Waste()
+                        waste.me = waste  # a cycle, which only the collector frees
+                        refs.append(weakref.ref(waste, lambda _: collected.append("waste")))
+                        del waste
+                        busy = [[] for _ in range(200_000)]  # a busy plugin's objects
+                        del busy
+                        return attrs.evolve(callkit.get_call("intpart-2022"), id="wasteful-2030")
+                """
+            },
+        )
+        code = (
+            "import atexit, sys\n"
+            "from callkit import _cli\n"
+            "atexit.register(lambda: sys.stderr.write("
+            "repr(sys.modules['plugin_wasteful'].collected)))\n"
+            f"sys.argv = ['callkit', 'check', 'wasteful-2030', {str(FACULTY_LIST)!r}]\n"
+            "_cli.run()\n"
+        )
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+        )
+        assert done.returncode == 1
+        assert done.stderr.endswith("['waste']")
+
+    def test_command_run_in_a_process_leaves_it_as_it_was(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """After ``run()`` inside another program, ``main()`` sets nothing aside again."""
+        from callkit import _cli  # noqa: PLC0415
+
+        monkeypatch.setattr(sys, "argv", ["callkit", "check", "intpart-2022", str(FACULTY_LIST)])
+        try:
+            with pytest.raises(SystemExit):
+                _cli.run()
+        finally:
+            gc.unfreeze()  # what run() set aside of this test process
+        capsys.readouterr()
+        status, _, _ = run(capsys, "check", "intpart-2022", str(FACULTY_LIST))
+        assert status == 1
+        assert gc.get_freeze_count() == 0
 
     def test_main_leaves_the_collector_alone(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``main()`` called from Python sets nothing aside: the process is the caller's."""

@@ -433,28 +433,36 @@ def _cmd_calls(args: argparse.Namespace) -> int:
 _settling = False
 """Whether this process is the ``callkit`` command (:func:`run`), which may settle what it loads."""
 
+LOADING_THRESHOLD = 50_000
+"""How many new objects the garbage collector lets pass while a command loads its call.
+
+Loading callkit's model and a call from the cache makes some 30,000; a plugin's code that
+makes far more garbage than that is still collected as it goes.
+"""
+
 
 @contextlib.contextmanager
 def _loading() -> Iterator[None]:
     """Load what lives as long as the command: the model, the call, the readers.
 
-    In the ``callkit`` process (see :func:`run`), the garbage collector rests meanwhile,
-    and what is loaded is then set aside for good (:func:`gc.freeze`): none of it is
-    garbage, yet each collection after, and the one at exit, would walk through all of it
-    again. For a short list that walk costs more than checking it. Called from Python
+    In the ``callkit`` process (see :func:`run`), the garbage collector collects only every
+    :data:`LOADING_THRESHOLD` new objects meanwhile, and what is left is then set aside for
+    good (:func:`gc.freeze`): it is what the command works with, yet each collection after,
+    and the one at exit, would walk through all of it again. For a short list that walk
+    costs more than checking it. Garbage that a plugin's code left since the last
+    collection (fewer objects than the threshold) is set aside with it. Called from Python
     (``main([...])``), it does nothing: the process is not callkit's to settle.
     """
     if not _settling:
         yield
         return
-    collecting = gc.isenabled()
-    gc.disable()
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], LOADING_THRESHOLD), *threshold[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*threshold)
         gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _get(call_id: str, as_of: dt.date | None = None) -> Call:
@@ -1015,6 +1023,10 @@ def run() -> NoReturn:
     Unlike :func:`main` called from Python, it may set aside for good what the command
     loads (see :func:`_loading`), since nothing else runs in the process.
     """
-    global _settling  # noqa: PLW0603  (the process is the command's from here on)
+    global _settling  # noqa: PLW0603  (the process is the command's until it ends)
     _settling = True
-    sys.exit(main())
+    try:
+        status = main()
+    finally:
+        _settling = False
+    sys.exit(status)
