@@ -149,26 +149,12 @@ class SummaryCache:
         self._stamps: dict[str, Stamp | None] = {}
         self._dirty = False
         if path is not None:
-            self._files = self._load(path)
+            self._files = _read_json(path, self._header, "files")
 
     @classmethod
     def default(cls) -> SummaryCache:
         """The cache in the user's cache folder, or one that keeps nothing."""
         return cls(cache_file())
-
-    def _load(self, path: Path) -> dict[str, Any]:
-        file = _open_private(path)
-        if file is None:
-            return {}
-        try:
-            with file:
-                data = json.loads(file.read())
-        except (OSError, ValueError, RecursionError):
-            return {}
-        if not isinstance(data, dict) or data.get("header") != self._header:
-            return {}
-        files = data.get("files")
-        return files if isinstance(files, dict) else {}
 
     def get(self, file: Path) -> tuple[bool, CallSummary | None]:
         """Whether *file*'s summary is kept, and the summary (``None``: it needs the model).
@@ -208,9 +194,7 @@ class SummaryCache:
         if self.path is None or not self._dirty:
             return
         self._dirty = False
-        text = json.dumps({"header": self._header, "files": self._files})
-        with contextlib.suppress(OSError):
-            _write_private(self.path, text.encode("utf-8"))
+        _write_json(self.path, self._header, "files", self._files)
 
 
 # -- discovery ------------------------------------------------------------------------
@@ -255,14 +239,7 @@ class DiscoveryCache:
 
     def _loaded(self) -> dict[str, Any]:
         if self._paths is None:
-            self._paths = {}
-            file = _open_private(self.path) if self.path is not None else None
-            if file is not None:
-                with file, contextlib.suppress(OSError, ValueError, RecursionError):
-                    data = json.loads(file.read())
-                    if isinstance(data, dict) and data.get("header") == self._header:
-                        paths = data.get("paths")
-                        self._paths = paths if isinstance(paths, dict) else {}
+            self._paths = _read_json(self.path, self._header, "paths")
         return self._paths
 
     def get(self) -> Any | None:  # noqa: ANN401  (what was kept: the caller checks it)
@@ -297,9 +274,7 @@ class DiscoveryCache:
         paths[self._key] = {"folders": folders, "stamps": stamps, "found": found}
         while len(paths) > MAX_PATHS:
             del paths[next(iter(paths))]
-        text = json.dumps({"header": self._header, "paths": paths})
-        with contextlib.suppress(OSError):
-            _write_private(self.path, text.encode("utf-8"))
+        _write_json(self.path, self._header, "paths", paths)
 
     def _stamps(self, folders: list[str]) -> list[Stamp | None]:
         """The stamp of each folder of the path, then of each ``entry_points.txt``."""
@@ -329,6 +304,35 @@ def _write_private(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
+
+
+def _read_json(path: Path | None, header: dict[str, Any], name: str) -> dict[str, Any]:
+    """What the JSON cache file *path* keeps as *name*, if written under *header*.
+
+    Empty when there is no such file, or it is not the user's alone, is damaged, or was
+    written under another header.
+    """
+    file = _open_private(path) if path is not None else None
+    if file is None:
+        return {}
+    with file, contextlib.suppress(OSError, ValueError, RecursionError):
+        data = json.loads(file.read())
+        if isinstance(data, dict) and data.get("header") == header:
+            kept = data.get(name)
+            return kept if isinstance(kept, dict) else {}
+    return {}
+
+
+def _write_json(path: Path, header: dict[str, Any], name: str, kept: dict[str, Any]) -> None:
+    """Write *kept* as *name* under *header* to the JSON cache file *path*, if it can be.
+
+    Nothing is said when it cannot. The JSON is ASCII: a path in no encoding (a name the
+    file system gave in another one) is kept as the escapes of its stand-in characters,
+    not refused.
+    """
+    text = json.dumps({"header": header, name: kept})
+    with contextlib.suppress(OSError):
+        _write_private(path, text.encode("ascii"))
 
 
 def _open_private(path: Path) -> BinaryIO | None:
@@ -536,14 +540,7 @@ class TableCache:
 
     def _loaded(self) -> dict[str, Any]:
         if self._tables is None:
-            self._tables = {}
-            file = _open_private(self.path) if self.path is not None else None
-            if file is not None:
-                with file, contextlib.suppress(OSError, ValueError, RecursionError):
-                    data = json.loads(file.read())
-                    if isinstance(data, dict) and data.get("header") == self._header:
-                        tables = data.get("tables")
-                        self._tables = tables if isinstance(tables, dict) else {}
+            self._tables = _read_json(self.path, self._header, "tables")
         return self._tables
 
     def get(self, name: str) -> dict[str, str] | None:
@@ -561,9 +558,7 @@ class TableCache:
         tables[name] = table
         if self.path is None:
             return
-        text = json.dumps({"header": self._header, "tables": tables})
-        with contextlib.suppress(OSError):
-            _write_private(self.path, text.encode("utf-8"))
+        _write_json(self.path, self._header, "tables", tables)
 
 
 def _code_of(module: str) -> list[int]:
