@@ -89,6 +89,22 @@ def cache_file() -> Path | None:
     return None if folder is None else folder / "summaries.json"
 
 
+def _header(code: list[int], **more: object) -> dict[str, Any]:
+    """What a cache entry was written under: the cache's layout, callkit, Python, *code*.
+
+    *code* stamps the callkit modules whose changes a checkout makes without a new version;
+    *more* is what else the entry depends on. An entry read under another header counts as
+    not kept.
+    """
+    return {
+        "format": FORMAT,
+        "callkit": __version__,
+        "python": [sys.implementation.name, *sys.version_info[:2]],
+        "code": code,
+        **more,
+    }
+
+
 def _stamp(path: Path) -> Stamp | None:
     try:
         info = path.stat()
@@ -139,12 +155,7 @@ class SummaryCache:
     def __init__(self, path: Path | None) -> None:
         """The cache kept in *path*; ``None`` keeps nothing."""
         self.path = path
-        self._header = {
-            "format": FORMAT,
-            "callkit": __version__,
-            "python": list(sys.version_info[:2]),
-            "code": _package_code() if path is not None else [],
-        }
+        self._header = _header(_package_code() if path is not None else [])
         self._files: dict[str, Any] = {}
         self._stamps: dict[str, Stamp | None] = {}
         self._dirty = False
@@ -223,12 +234,7 @@ class DiscoveryCache:
         self.path = path
         self._search = search
         self._key = json.dumps([search, finders])
-        self._header = {
-            "format": FORMAT,
-            "callkit": __version__,
-            "python": [sys.implementation.name, *sys.version_info[:2]],
-            "code": _code_of("_registry.py") if path is not None else [],
-        }
+        self._header = _header(_code_of("_registry.py") if path is not None else [])
         self._paths: dict[str, Any] | None = None
 
     @classmethod
@@ -434,15 +440,7 @@ def definition(file: Path, read: Callable[[], CallDefinition]) -> CallDefinition
         return read()
     key = str(file.absolute())
     entry = _definition_entry(folder, key)
-    header = {
-        "format": FORMAT,
-        "callkit": __version__,
-        "python": [sys.implementation.name, *sys.version_info[:2]],
-        "code": _package_code(),
-        "dependencies": _dependencies(),
-        "file": key,
-        "stamp": stamp,
-    }
+    header = _header(_package_code(), dependencies=_dependencies(), file=key, stamp=stamp)
     kept = _load_definition(entry, header)
     if kept is not None:
         return kept
@@ -523,13 +521,7 @@ class TableCache:
         the module that makes the tables, whose changes a checkout makes without a version.
         """
         self.path = path if source is not None else None
-        self._header = {
-            "format": FORMAT,
-            "callkit": __version__,
-            "python": list(sys.version_info[:2]),
-            "source": source,
-            "code": _code_of(code) if self.path is not None else [],
-        }
+        self._header = _header(_code_of(code) if self.path is not None else [], source=source)
         self._tables: dict[str, Any] | None = None
 
     @classmethod
