@@ -395,19 +395,16 @@ class _EntryPoint:
 _GROUPS = frozenset({ENTRY_POINT_GROUP, TESTS_GROUP, API_GROUP})
 
 
-def scan_distributions(path: list[str]) -> tuple[list[tuple[_Found, Any]], list[str] | None]:
+def scan_distributions(path: list[str]) -> tuple[list[tuple[_Found, Any]], list[object]]:
     """The distributions on *path* with callkit entry points, each with its metadata.
 
     A distribution found twice on the path counts once, as for importing: the first. The
-    second list is every metadata folder looked in, for the cache of what was found; it is
-    ``None`` when a distribution was found elsewhere than in a folder of *path* (in a zip
-    file, or by a finder of its own), which that cache cannot tell has changed.
+    second list is where each distribution's metadata was read (see :func:`_folders`).
     """
     from importlib_metadata import distributions  # noqa: PLC0415
 
     found: list[tuple[_Found, Any]] = []
-    folders: list[str] | None = []
-    searched = {Path(p) for p in path}
+    looked: list[object] = []
     seen: set[str] = set()
     for dist in distributions(path=path):
         key = getattr(dist, "_normalized_name", None) or dist.name
@@ -415,15 +412,28 @@ def scan_distributions(path: list[str]) -> tuple[list[tuple[_Found, Any]], list[
             continue
         seen.add(key)
         folder = getattr(dist, "_path", None)
-        if folders is not None and isinstance(folder, Path) and folder.parent in searched:
-            folders.append(str(folder))
-        else:
-            folders = None
-        points = tuple(_Point(ep.group, ep.name, ep.value) for ep in dist.entry_points)
-        mine = tuple(p for p in points if p.group in _GROUPS)
-        if any(p.group == ENTRY_POINT_GROUP for p in mine):
+        looked.append(folder)
+        points = dist.entry_points
+        if any(ep.group == ENTRY_POINT_GROUP for ep in points):
+            mine = tuple(
+                _Point(ep.group, ep.name, ep.value) for ep in points if ep.group in _GROUPS
+            )
             found.append((_Found(str(folder or ""), key, mine), dist))
-    return found, folders
+    return found, looked
+
+
+def _folders(looked: list[object], path: list[str]) -> list[str] | None:
+    """The metadata folders *looked* in, if each lies in a folder of *path*; else ``None``.
+
+    These are what the cache of what was found watches. It cannot tell that a distribution
+    found elsewhere (in a zip file, or by a finder of its own) has changed, and then keeps
+    nothing.
+    """
+    searched = {str(Path(p)) for p in path}
+    folders = [str(f) for f in looked if isinstance(f, Path)]
+    if len(folders) != len(looked) or any(os.path.dirname(f) not in searched for f in folders):  # noqa: PTH120
+        return None
+    return folders
 
 
 def _discover(path: list[str]) -> list[tuple[_Found, Any]]:
@@ -444,7 +454,8 @@ def _discover(path: list[str]) -> list[tuple[_Found, Any]]:
     except (TypeError, ValueError):  # damaged: found anew below
         pass
     began = time.time_ns()
-    found, folders = scan_distributions(path)
+    found, looked = scan_distributions(path)
+    folders = _folders(looked, path) if cache.path is not None else None
     if folders is not None:
         kept = [[f.folder, f.key, [list(p) for p in f.points]] for f, _dist in found]
         cache.put(kept, folders, since=began)
