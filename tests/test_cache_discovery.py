@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import textwrap
+import time
 import zipfile
 from typing import TYPE_CHECKING, Any
 
@@ -145,9 +146,11 @@ class TestKept:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """A folder whose name is not UTF-8 (Latin-1 here) is searched, kept and listed."""
-        name = os.fsdecode(b"caf\xe9")
-        if os.fsencode(name) != b"caf\xe9":  # a file system that takes only Unicode names
-            pytest.skip("the file system's names are Unicode")
+        try:
+            name = os.fsdecode(b"caf\xe9")
+            (tmp_path / name).mkdir()
+        except (UnicodeDecodeError, OSError):
+            pytest.skip("the file system takes only names in its own encoding")
         site = demo_site(tmp_path / name, monkeypatch, "plugin_latin")
         scans = _scans(monkeypatch)
         assert _found()["demo-2030"] == "plugin_latin/demo.toml"
@@ -202,6 +205,9 @@ class TestChanged:
 
         def changing_after_reading(path: list[str]) -> Any:
             found = real(path)
+            # Later than the file system's clock tick after discovery began (4 ms on a
+            # Linux of 250 Hz, 16 on Windows), so that the file's times say so.
+            time.sleep(0.05)
             with points.open("a", encoding="utf-8") as file:
                 file.write("late-2030 = plugin_found/demo.toml\n")
             return found
@@ -209,7 +215,20 @@ class TestChanged:
         monkeypatch.setattr(_registry, "scan_distributions", changing_after_reading)
         assert "late-2030" not in _found()
         monkeypatch.setattr(_registry, "scan_distributions", real)
+        scans = _scans(monkeypatch)
         assert "late-2030" in _found()
+        assert "late-2030" in _found()
+        assert len(scans) == 1  # what the second look found was kept
+
+    def test_current_folder_on_the_path(self, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A path that names the current folder as '' (``python -c``) is kept too."""
+        monkeypatch.chdir(site)
+        monkeypatch.setenv("PYTHONPATH", ".")  # the user asks for the current folder
+        monkeypatch.setattr(sys, "path", ["", *[p for p in sys.path if p != str(site)]])
+        scans = _scans(monkeypatch)
+        assert "demo-2030" in _found()
+        assert "demo-2030" in _found()
+        assert len(scans) == 1
 
     @pytest.mark.usefixtures("site")
     def test_another_search_path(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -305,15 +324,37 @@ class TestNotKept:
         assert "demo-2030" in _found()
 
     @pytest.mark.usefixtures("site")
-    def test_folder_no_file_can_have(self, cache: Path) -> None:
-        """A kept folder name that no file can have (a NUL in it) counts as changed."""
+    @pytest.mark.parametrize("folder", ["nowhere\x00at all", "nowhere\ud800"])
+    @pytest.mark.parametrize("found_there", [False, True])
+    def test_folder_no_file_can_have(self, cache: Path, folder: str, found_there: bool) -> None:
+        """A kept folder name that no file can have (a NUL in it) stops nothing.
+
+        Kept as one of the folders watched, it is no file, as before; kept as where a
+        distribution was found, it is damage.
+        """
         assert "demo-2030" in _found()
         data = json.loads(cache.read_text(encoding="utf-8"))
         for entry in data["paths"].values():
-            entry["folders"].append("nowhere\x00at all")
+            entry["folders"].append(folder)
             entry["stamps"].append(None)
+            if found_there:
+                entry["found"][0][0] = folder
         cache.write_text(json.dumps(data), encoding="utf-8")
+        callkit.clear_cache()
+        assert callkit.get_call("demo-2030").id == "demo-2030"
         assert "demo-2030" in _found()
+
+    @pytest.mark.usefixtures("site")
+    def test_distribution_found_outside_the_folders(self, cache: Path) -> None:
+        """A kept distribution that lies in no folder watched counts as damage."""
+        assert "demo-2030" in _found()
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        for entry in data["paths"].values():
+            for item in entry["found"]:
+                item[0] = "/somewhere/else/plugin_found-1.0.dist-info"
+        cache.write_text(json.dumps(data), encoding="utf-8")
+        (demo,) = (e for e in callkit.Registry.from_entry_points().entries() if e.id == "demo-2030")
+        assert (demo.distribution, demo.version) == ("plugin-found", "1.0")
 
     @pytest.mark.usefixtures("cache")
     def test_finder_of_its_own(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -333,6 +374,7 @@ class TestNotKept:
                 )
 
         monkeypatch.setattr(sys, "meta_path", [*sys.meta_path, Elsewhere()])
+        assert "alpha-2030" not in _found()  # nothing there yet
         _code_plugin(elsewhere, "plugin-alpha", "alpha-2030 = plugin_alpha:make")
         assert "alpha-2030" in _found()
         _code_plugin(elsewhere, "plugin-beta", "beta-2030 = plugin_beta:make")

@@ -224,24 +224,24 @@ class DiscoveryCache:
     a distribution adds or removes a folder in it, which changes its times) and of the
     ``entry_points.txt`` of each distribution found (changed in place, its times change
     too). It counts as not kept when any of them differs, including a file that is now
-    there and was not, or the other way round; when the import system's distribution
-    finders differ; and when it was written by another callkit or Python. Nothing is kept
-    when any of them changed less than two seconds before discovery began to look.
+    there and was not, or the other way round; and when it was written by another callkit
+    or Python. Nothing is kept when any of them changed less than two seconds before
+    discovery began to look.
     """
 
-    def __init__(self, path: Path | None, search: list[str], finders: list[str]) -> None:
-        """What was found on *search* with *finders*, kept in *path* (``None``: nowhere)."""
+    def __init__(self, path: Path | None, search: list[str]) -> None:
+        """What was found on *search*, kept in *path* (``None``: nowhere)."""
         self.path = path
         self._search = search
-        self._key = json.dumps([search, finders])
+        self._key = json.dumps(search)
         self._header = _header(_code_of("_registry.py") if path is not None else [])
         self._paths: dict[str, Any] | None = None
 
     @classmethod
-    def default(cls, search: list[str], finders: list[str]) -> DiscoveryCache:
+    def default(cls, search: list[str]) -> DiscoveryCache:
         """What was found on *search*, kept in the user's cache folder, or kept nowhere."""
         folder = cache_folder()
-        return cls(None if folder is None else folder / DISCOVERY, search, finders)
+        return cls(None if folder is None else folder / DISCOVERY, search)
 
     def _loaded(self) -> dict[str, Any]:
         if self._paths is None:
@@ -255,12 +255,20 @@ class DiscoveryCache:
         entry = self._loaded().get(self._key)
         if not isinstance(entry, dict):
             return None
-        folders, stamps = entry.get("folders"), entry.get("stamps")
+        folders, stamps, found = entry.get("folders"), entry.get("stamps"), entry.get("found")
         if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
             return None
-        if self._stamps(folders) != stamps:
+        now = self._stamps(folders)
+        if now != stamps:
             return None
-        return entry.get("found")
+        # Each distribution found has entry points, so its folder is watched and its
+        # entry_points.txt is there; anything else is damage.
+        points = dict(zip(folders, now[len(self._search) :], strict=True))
+        if not isinstance(found, list) or not all(
+            isinstance(item, list) and item and points.get(item[0]) for item in found
+        ):
+            return None
+        return found
 
     def put(self, found: Any, folders: list[str], since: int) -> None:  # noqa: ANN401
         """Keep *found* (plain JSON data), made by looking in the metadata *folders*.

@@ -426,12 +426,14 @@ def _folders(looked: list[object], path: list[str]) -> list[str] | None:
     """The metadata folders *looked* in, if each lies in a folder of *path*; else ``None``.
 
     These are what the cache of what was found watches. It cannot tell that a distribution
-    found elsewhere (in a zip file, or by a finder of its own) has changed, and then keeps
-    nothing.
+    found elsewhere (in a zip file) has changed, and then keeps nothing.
     """
     searched = {str(Path(p)) for p in path}
     folders = [str(f) for f in looked if isinstance(f, Path)]
-    if len(folders) != len(looked) or any(os.path.dirname(f) not in searched for f in folders):  # noqa: PTH120
+    if len(folders) != len(looked):
+        return None
+    # A folder found in the entry '' (the current folder) is named without one.
+    if any((os.path.dirname(f) or ".") not in searched for f in folders):  # noqa: PTH120
         return None
     return folders
 
@@ -446,7 +448,9 @@ def _discover(path: list[str]) -> list[tuple[_Found, Any]]:
     """
     from callkit._cache import DiscoveryCache  # noqa: PLC0415
 
-    cache = DiscoveryCache.default(path, _finders())
+    # A finder of distributions of its own may find them anywhere, unwatched: then nothing
+    # is kept, nor read.
+    cache = DiscoveryCache(None, path) if _finders() else DiscoveryCache.default(path)
     try:
         kept = cache.get()
         if kept is not None:
@@ -487,11 +491,7 @@ _PATH_FINDERS = frozenset(
 
 
 def _finders() -> list[str]:
-    """The import system's other finders that can find distributions, by name.
-
-    Such a finder may offer distributions from anywhere; what was found is kept only under
-    the same finders.
-    """
+    """The import system's other finders that can find distributions, by name."""
     kinds = (f if isinstance(f, type) else type(f) for f in sys.meta_path)
     names = (f"{k.__module__}.{k.__qualname__}" for k in kinds if hasattr(k, "find_distributions"))
     return [name for name in names if name not in _PATH_FINDERS]
