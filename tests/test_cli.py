@@ -349,6 +349,24 @@ class TestInstalledCommand:
         assert status == 1
         assert gc.get_freeze_count() == 0
 
+    def test_loading_keeps_automatic_collection_off_where_it_was(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A process that collects only when it says so is not made to collect by loading."""
+        from callkit import _cli  # noqa: PLC0415
+
+        monkeypatch.setattr(_cli, "_settling", True)
+        threshold = gc.get_threshold()
+        gc.set_threshold(0)
+        try:
+            with _cli._loading():  # noqa: SLF001  (the command's loading, as run() does it)
+                during = gc.get_threshold()[0]
+            after = gc.get_threshold()[0]
+        finally:
+            gc.set_threshold(*threshold)
+            gc.unfreeze()
+        assert (during, after) == (0, 0)
+
     def test_main_leaves_the_collector_alone(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``main()`` called from Python sets nothing aside: the process is the caller's."""
         frozen = gc.get_freeze_count()

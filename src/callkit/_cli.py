@@ -457,7 +457,8 @@ def _loading() -> Iterator[None]:
         yield
         return
     threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], LOADING_THRESHOLD), *threshold[1:])
+    if threshold[0]:  # 0: the process collects nothing by itself, and is left so
+        gc.set_threshold(max(threshold[0], LOADING_THRESHOLD), *threshold[1:])
     try:
         yield
     finally:
