@@ -450,7 +450,7 @@ def _discover(path: list[str]) -> list[tuple[_Found, Any]]:
 
     # A finder of distributions of its own may find them anywhere, unwatched: then nothing
     # is kept, nor read.
-    cache = DiscoveryCache(None, path) if _finders() else DiscoveryCache.default(path)
+    cache = DiscoveryCache(None, path) if _finder_of_its_own() else DiscoveryCache.default(path)
     try:
         kept = cache.get()
         if kept is not None:
@@ -490,11 +490,11 @@ _PATH_FINDERS = frozenset(
 """
 
 
-def _finders() -> list[str]:
-    """The import system's other finders that can find distributions, by name."""
+def _finder_of_its_own() -> bool:
+    """Whether the import system has a finder of distributions other than the path's."""
     kinds = (f if isinstance(f, type) else type(f) for f in sys.meta_path)
     names = (f"{k.__module__}.{k.__qualname__}" for k in kinds if hasattr(k, "find_distributions"))
-    return [name for name in names if name not in _PATH_FINDERS]
+    return any(name not in _PATH_FINDERS for name in names)
 
 
 def _entry_points(wanted: frozenset[str] | None = None) -> list[CallEntry]:
