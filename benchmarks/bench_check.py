@@ -1046,8 +1046,8 @@ def measure_startup(small: Path, cwd: Path, repeats: int) -> tuple[float, float,
     return check, cold, floor
 
 
-MEMORY = """\
-import gc, json, re, resource, sys
+KIB = """\
+import re, resource
 from pathlib import Path
 
 def kib(name):
@@ -1057,6 +1057,11 @@ def kib(name):
     if status.exists():
         return int(re.search(name + r":\\s*(\\d+)", status.read_text()).group(1))
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+"""The function the measuring processes read their resident size with, in KiB."""
+
+MEMORY = """\
+import gc, json, sys
 
 import callkit
 call = callkit.get_call({call_id!r})
@@ -1074,7 +1079,7 @@ print(json.dumps({{"loaded": loaded, "loaded_peak": loaded_peak, "read": read, "
 
 def measure_memory(path: Path, count: int, cwd: Path) -> None:
     """The peak resident size of reading and reviewing *path* in a fresh process, in MiB."""
-    code = MEMORY.format(call_id=CALL_ID)
+    code = KIB + MEMORY.format(call_id=CALL_ID)
     used = json.loads(run([sys.executable, "-c", code, str(path)], cwd))
     figure("memory_loaded_mib", used["loaded"] / 1024)
     figure("memory_peak_read_mib", used["read"] / 1024)
@@ -1083,14 +1088,7 @@ def measure_memory(path: Path, count: int, cwd: Path) -> None:
 
 
 STREAM = """\
-import json, re, resource, sys, time
-from pathlib import Path
-
-def kib(name):
-    status = Path("/proc/self/status")
-    if status.exists():
-        return int(re.search(name + r":\\s*(\\d+)", status.read_text()).group(1))
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+import json, sys, time
 
 from callkit._cli import main
 start = time.perf_counter()
@@ -1106,7 +1104,7 @@ def measure_stream(paths: dict[int, Path], cwd: Path) -> None:
     Each runs in a fresh process, which writes its lines to /dev/null; *paths* maps the
     number of rows of each file to the file.
     """
-    code = STREAM.format(call_id=CALL_ID)
+    code = KIB + STREAM.format(call_id=CALL_ID)
     peaks = {}
     for rows, path in sorted(paths.items()):
         used = json.loads(run([sys.executable, "-c", code, str(path)], cwd, codes=(0, 1, 2)))
